@@ -1,0 +1,13 @@
+"""Runner for consensus-spec-tests trees.
+
+Layout: ``tests/<preset>/<fork>/<runner>/<handler>/<suite>/<case>/``.
+
+Supported runners: ``ssz_static`` (every container the spec profile defines) and ``ssz_generic``
+(progressive list / bitlist / container handlers). Usable from the command line
+(``eip8025-spec-tests PATH``) and from pytest (``tests/test_spec_vectors.py``).
+"""
+
+from .layout import Case, discover_cases
+from .runner import CaseResult, Outcome, run_case, run_tree
+
+__all__ = ["Case", "CaseResult", "Outcome", "discover_cases", "run_case", "run_tree"]

@@ -1,0 +1,167 @@
+"""Run consensus-spec-tests cases and tabulate the outcomes per runner."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ssz.exceptions import DeserializationError, SerializationError
+from ssz.sedes.base import BaseSedes
+
+from eip8025 import profile
+from eip8025.ssz.container import Container
+from eip8025.ssz.sedes import decode
+
+from .generic_types import GenericTypeUnknown, sedes_for_case
+from .layout import Case, discover_cases, read_snappy, read_yaml
+from .values import from_yaml
+
+__all__ = ["SSZ_STATIC_TYPES", "CaseResult", "Outcome", "run_case", "run_tree", "summarize"]
+
+
+class Outcome(enum.Enum):
+    """Result of one case."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseResult:
+    """Outcome of one case, with the reason for a failure or skip."""
+
+    case: Case
+    outcome: Outcome
+    reason: str = ""
+
+
+SSZ_STATIC_TYPES: dict[str, type[Container]] = {
+    name: getattr(profile, name)
+    for name in profile.__all__
+    if isinstance(getattr(profile, name), type) and issubclass(getattr(profile, name), Container)
+}
+"""Every container the spec profile defines, by spec name."""
+
+_DECODE_ERRORS = (DeserializationError, SerializationError, ValueError, IndexError, TypeError)
+
+
+class _CaseFailure(Exception):
+    pass
+
+
+class _CaseSkip(Exception):
+    pass
+
+
+def _check_valid(case: Case, sedes: BaseSedes[Any, Any], root_file: str) -> None:
+    serialized = read_snappy(case.path / "serialized.ssz_snappy")
+    expected = from_yaml(sedes, read_yaml(case.path / "value.yaml"))
+    try:
+        decoded = decode(sedes, serialized)
+    except _DECODE_ERRORS as exc:
+        raise _CaseFailure(f"valid serialization failed to decode: {exc}") from exc
+    if decoded != expected:
+        raise _CaseFailure("decoded value differs from value.yaml")
+    reencoded = sedes.serialize(expected)
+    if reencoded != serialized:
+        raise _CaseFailure("serialize(value) differs from serialized.ssz_snappy")
+    expected_root = read_yaml(case.path / root_file)["root"]
+    root = "0x" + bytes(sedes.get_hash_tree_root(expected)).hex()
+    if root != expected_root:
+        raise _CaseFailure(f"hash_tree_root {root} != {expected_root}")
+
+
+def _check_invalid(case: Case, sedes: BaseSedes[Any, Any]) -> None:
+    serialized = read_snappy(case.path / "serialized.ssz_snappy")
+    try:
+        decode(sedes, serialized)
+    except _DECODE_ERRORS:
+        return
+    raise _CaseFailure("invalid serialization was accepted")
+
+
+def _run_ssz_static(case: Case) -> None:
+    cls = SSZ_STATIC_TYPES.get(case.handler)
+    if cls is None:
+        raise _CaseSkip(f"type {case.handler} not implemented")
+    _check_valid(case, cls.ssz_sedes, "roots.yaml")
+
+
+def _run_ssz_generic(case: Case) -> None:
+    try:
+        sedes = sedes_for_case(case.handler, case.name)
+    except GenericTypeUnknown as exc:
+        raise _CaseSkip(str(exc)) from exc
+    if case.suite == "valid":
+        _check_valid(case, sedes, "meta.yaml")
+    elif case.suite == "invalid":
+        _check_invalid(case, sedes)
+    else:
+        raise _CaseSkip(f"unknown ssz_generic suite {case.suite!r}")
+
+
+RUNNERS: dict[str, Callable[[Case], None]] = {
+    "ssz_static": _run_ssz_static,
+    "ssz_generic": _run_ssz_generic,
+}
+
+
+def run_case(case: Case) -> CaseResult:
+    """Run one case; never raises for a failing case (the failure is in the result)."""
+    handler = RUNNERS.get(case.runner)
+    if handler is None:
+        return CaseResult(case, Outcome.SKIPPED, f"runner {case.runner} not supported")
+    try:
+        handler(case)
+    except _CaseSkip as exc:
+        return CaseResult(case, Outcome.SKIPPED, str(exc))
+    except _CaseFailure as exc:
+        return CaseResult(case, Outcome.FAILED, str(exc))
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        return CaseResult(case, Outcome.FAILED, f"{type(exc).__name__}: {exc}")
+    return CaseResult(case, Outcome.PASSED)
+
+
+def run_tree(
+    root: Path | str,
+    *,
+    preset: str | None = None,
+    fork: str | None = None,
+    filter_text: str | None = None,
+) -> list[CaseResult]:
+    """Run every case under ``root`` matching the optional preset / fork / substring filter."""
+    cases: Iterable[Case] = discover_cases(root)
+    selected = [
+        c
+        for c in cases
+        if (preset is None or c.preset == preset)
+        and (fork is None or c.fork == fork)
+        and (filter_text is None or filter_text in c.id)
+    ]
+    return [run_case(c) for c in selected]
+
+
+def summarize(results: Iterable[CaseResult]) -> str:
+    """Render a per-runner passed / failed / skipped table plus failure and skip reasons."""
+    results = list(results)
+    counts: dict[str, Counter[Outcome]] = {}
+    for result in results:
+        counts.setdefault(result.case.runner, Counter())[result.outcome] += 1
+    lines = [f"{'runner':<28}{'passed':>8}{'failed':>8}{'skipped':>9}"]
+    for runner in sorted(counts):
+        c = counts[runner]
+        lines.append(
+            f"{runner:<28}{c[Outcome.PASSED]:>8}{c[Outcome.FAILED]:>8}{c[Outcome.SKIPPED]:>9}"
+        )
+    failures = [r for r in results if r.outcome is Outcome.FAILED]
+    for result in failures[:50]:
+        lines.append(f"FAILED {result.case.id}: {result.reason}")
+    skip_reasons = Counter(r.reason for r in results if r.outcome is Outcome.SKIPPED)
+    for reason, number in skip_reasons.most_common():
+        lines.append(f"skipped x{number}: {reason}")
+    return "\n".join(lines)
