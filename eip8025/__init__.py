@@ -1,1 +1,115 @@
-"""EIP-8025 optional execution proofs: the pure core (no network, no event loop)."""
+"""EIP-8025 optional execution proofs: the pure core (no network, no event loop).
+
+Data flows one way: wire bytes -> :meth:`SignedExecutionProofEnvelope.decode_bytes` ->
+:func:`validate_execution_proof_gossip` (checks, signature, proof engine) ->
+:func:`on_validated_execution_proof` (store) -> the acceptance policy -> :class:`ForkChoiceSink`.
+"""
+
+from eip8025.acceptance import AcceptancePolicy, AcceptanceRecord, ForkChoiceSink, PolicyError
+from eip8025.bls import BLSBackend, MilagroBackend, PyEccBackend, default_backend, get_backend
+from eip8025.chain import (
+    BeaconStateView,
+    ChainView,
+    InMemoryChainView,
+    StaticStateView,
+    ValidatorView,
+    is_active_validator,
+)
+from eip8025.engine import ProofAttributes, ProofEngine, ProofEngineError, ProofEngineUnavailable
+from eip8025.forkchoice import on_execution_proof, on_validated_execution_proof
+from eip8025.gossip import (
+    GossipError,
+    GossipIgnore,
+    GossipReason,
+    GossipReject,
+    Seen,
+    validate_execution_proof_gossip,
+)
+from eip8025.profile import (
+    DOMAIN_EXECUTION_PROOF,
+    MAINNET_CONFIG,
+    MAX_PROOF_SIZE,
+    MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE,
+    MINIMAL_CONFIG,
+    STATELESS_INPUT_SCHEMA_ID,
+    ExecutionProof,
+    ExecutionProofEnvelope,
+    PublicInput,
+    SignedExecutionProofEnvelope,
+    SpecConfig,
+    SSZNewPayloadRequest,
+    load_config,
+)
+from eip8025.signing import (
+    compute_domain,
+    compute_fork_data_root,
+    compute_signing_root,
+    get_domain,
+    get_execution_proof_envelope_signature,
+)
+from eip8025.store import ExecutionProofStore
+from eip8025.verification import (
+    EnvelopeCheck,
+    EnvelopeInvalid,
+    SpecContext,
+    get_execution_proof,
+    get_supported_proof_types,
+    process_execution_proof,
+    verify_execution_proof_envelope,
+)
+
+__all__ = [
+    "DOMAIN_EXECUTION_PROOF",
+    "MAINNET_CONFIG",
+    "MAX_PROOF_SIZE",
+    "MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE",
+    "MINIMAL_CONFIG",
+    "STATELESS_INPUT_SCHEMA_ID",
+    "AcceptancePolicy",
+    "AcceptanceRecord",
+    "BLSBackend",
+    "BeaconStateView",
+    "ChainView",
+    "EnvelopeCheck",
+    "EnvelopeInvalid",
+    "ExecutionProof",
+    "ExecutionProofEnvelope",
+    "ExecutionProofStore",
+    "ForkChoiceSink",
+    "GossipError",
+    "GossipIgnore",
+    "GossipReason",
+    "GossipReject",
+    "InMemoryChainView",
+    "MilagroBackend",
+    "PolicyError",
+    "ProofAttributes",
+    "ProofEngine",
+    "ProofEngineError",
+    "ProofEngineUnavailable",
+    "PublicInput",
+    "PyEccBackend",
+    "SSZNewPayloadRequest",
+    "Seen",
+    "SignedExecutionProofEnvelope",
+    "SpecConfig",
+    "SpecContext",
+    "StaticStateView",
+    "ValidatorView",
+    "compute_domain",
+    "compute_fork_data_root",
+    "compute_signing_root",
+    "default_backend",
+    "get_backend",
+    "get_domain",
+    "get_execution_proof",
+    "get_execution_proof_envelope_signature",
+    "get_supported_proof_types",
+    "is_active_validator",
+    "load_config",
+    "on_execution_proof",
+    "on_validated_execution_proof",
+    "process_execution_proof",
+    "validate_execution_proof_gossip",
+    "verify_execution_proof_envelope",
+]

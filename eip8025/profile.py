@@ -339,9 +339,7 @@ class SignedExecutionPayloadEnvelope(Container):
 # EIP-8025 containers (beacon-chain.md at SPEC_COMMIT)
 # ---------------------------------------------------------------------------------------------
 
-VersionedHashes = Annotated[
-    tuple[bytes, ...], List(ByteVector(32), MAX_BLOB_COMMITMENTS_PER_BLOCK)
-]
+VersionedHashes = Annotated[tuple[bytes, ...], List(ByteVector(32), MAX_BLOB_COMMITMENTS_PER_BLOCK)]
 """``VersionedHashes``: the CL's bounded ``List[VersionedHash, MAX_BLOB_COMMITMENTS_PER_BLOCK]``."""
 
 

@@ -62,9 +62,7 @@ class ProgressiveSingleFieldContainerTestStruct(ProgressiveContainer, active_fie
     A: Byte
 
 
-class ProgressiveSingleListContainerTestStruct(
-    ProgressiveContainer, active_fields=(0, 0, 0, 0, 1)
-):
+class ProgressiveSingleListContainerTestStruct(ProgressiveContainer, active_fields=(0, 0, 0, 0, 1)):
     """``ProgressiveSingleListContainerTestStruct``."""
 
     C: Bits
@@ -108,7 +106,6 @@ _CONTAINERS = {
         ProgressiveComplexTestStruct,
     )
 }
-
 
 
 class GenericTypeUnknown(Exception):

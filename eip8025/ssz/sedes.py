@@ -88,9 +88,7 @@ def _checked_bounds(offsets: Sequence[int], total: int) -> list[int]:
 
 def _decode_fields(view: memoryview, field_sedes: Sequence[Sedes]) -> list[Any]:
     """Strictly decode a container body (shared by Container and ProgressiveContainer)."""
-    fixed_size = sum(
-        s.get_fixed_size() if s.is_fixed_sized else OFFSET_SIZE for s in field_sedes
-    )
+    fixed_size = sum(s.get_fixed_size() if s.is_fixed_sized else OFFSET_SIZE for s in field_sedes)
     total = len(view)
     if total < fixed_size:
         raise DeserializationError(f"{total} bytes is shorter than the fixed part ({fixed_size})")
@@ -318,8 +316,10 @@ class ProgressiveByteList(_VariableSedes):
 
     def get_sedes_id(self) -> str:
         """Unique id of this type."""
-        return "ProgressiveByteList" if self.max_length is None else (
-            f"ProgressiveByteList<={self.max_length}"
+        return (
+            "ProgressiveByteList"
+            if self.max_length is None
+            else (f"ProgressiveByteList<={self.max_length}")
         )
 
 

@@ -1,0 +1,60 @@
+"""Design rules that tooling can check: the core stays pure, code is typed and linted."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO
+
+_FORBIDDEN_IN_CORE = {"trio", "libp2p", "eip8025_p2p", "httpx", "hypercorn"}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_core_never_imports_network_or_event_loop() -> None:
+    offenders = {
+        str(p.relative_to(REPO)): sorted(_imported_roots(p) & _FORBIDDEN_IN_CORE)
+        for p in (REPO / "eip8025").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_p2p_is_installed_under_a_unique_name(tmp_path: Path) -> None:
+    # Run outside the checkout so only what is installed is importable.
+    probe = (
+        "import importlib.util, eip8025_p2p; "
+        "print(eip8025_p2p.__file__); "
+        "print(importlib.util.find_spec('p2p'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    installed_file, p2p_spec = result.stdout.split()
+    assert Path(installed_file).resolve().parent == REPO / "p2p"
+    assert p2p_spec == "None"
+
+
+def _run(tool: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(tool, cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def test_ruff_clean() -> None:
+    result = _run([sys.executable, "-m", "ruff", "check", "."])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_clean() -> None:
+    result = _run([sys.executable, "-m", "mypy"])
+    assert result.returncode == 0, result.stdout + result.stderr
