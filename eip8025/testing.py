@@ -47,7 +47,8 @@ class FakeProofEngine:
             raise ProofEngineUnavailable("fake proof engine is switched off")
         expected = fake_proof_data(execution_proof.public_input, execution_proof.proof_type)
         data = execution_proof.proof_data
-        return data[: len(expected)] == expected and not any(data[len(expected) :])
+        padding = len(data) - len(expected)
+        return padding >= 0 and data == expected + bytes(padding)
 
     def request_proofs(
         self,

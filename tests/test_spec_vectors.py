@@ -8,7 +8,7 @@ from pathlib import Path
 import cramjam
 import pytest
 import yaml
-from eip8025_spec_tests.cli import main as cli_main
+from eip8025_cli import main as cli_main
 from eip8025_spec_tests.layout import Case, discover_cases
 from eip8025_spec_tests.runner import SSZ_STATIC_TYPES, Outcome, run_case, run_tree
 
@@ -79,8 +79,8 @@ def test_runner_reports_invalid_case_that_decodes(tmp_path: Path) -> None:
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = _one("ssz_static", "ssz_one", "Checkpoint")
     target = _copy_case(case, tmp_path)
-    assert cli_main([str(tmp_path)]) == 0
+    assert cli_main(["spec-tests", str(tmp_path)]) == 0
     (target / "roots.yaml").write_text(yaml.safe_dump({"root": "0x" + "11" * 32}))
-    assert cli_main([str(tmp_path)]) == 1
+    assert cli_main(["spec-tests", str(tmp_path)]) == 1
     assert "FAILED" in capsys.readouterr().out
-    assert cli_main([str(tmp_path / "nothing-here")]) == 2
+    assert cli_main(["spec-tests", str(tmp_path / "nothing-here")]) == 2

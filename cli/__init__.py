@@ -1,0 +1,49 @@
+"""The ``eip8025`` command line (installed as ``eip8025_cli``; outside the pure core).
+
+Each subcommand lives in its own module exposing ``register(subparsers)``; the module names are
+listed in :data:`SUBCOMMAND_MODULES` and imported lazily, so ``eip8025 spec-tests`` never imports
+the network stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+__all__ = ["SUBCOMMAND_MODULES", "main"]
+
+SUBCOMMAND_MODULES: dict[str, str] = {
+    "spec-tests": "eip8025_cli.spec_tests",
+}
+"""Subcommand name -> module implementing ``register(subparsers)``."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's error contract: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand registered."""
+    parser = _Parser(prog="eip8025", description="EIP-8025 optional execution proofs.")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module_name in SUBCOMMAND_MODULES.values():
+        module = importlib.import_module(module_name)
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``eip8025`` command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""``eip8025 spec-tests PATH [--preset P] [--fork F] [-k FILTER]``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``spec-tests`` subcommand."""
+    parser = subparsers.add_parser(
+        "spec-tests", help="run a consensus-spec-tests tree (exit 0 only if nothing failed)"
+    )
+    parser.add_argument("path", help="folder holding a consensus-spec-tests tests/ tree")
+    parser.add_argument("--preset", choices=["minimal", "mainnet", "general"])
+    parser.add_argument("--fork")
+    parser.add_argument("-k", dest="filter_text", help="only cases whose id contains this text")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from eip8025_spec_tests.cli import run
+
+    code: int = run(args.path, preset=args.preset, fork=args.fork, filter_text=args.filter_text)
+    return code
