@@ -98,8 +98,10 @@ def main() -> None:
         )
     )
 
+    fresh_worlds = iter([make_world() for _ in range(args.repeat)])
+
     def full() -> None:
-        fresh = make_world()
+        fresh = next(fresh_worlds)
         value = profile.SignedExecutionProofEnvelope.decode_bytes(wire)
         validate_execution_proof_gossip(fresh.seen, fresh.store, value, fresh.engine)
 
