@@ -46,6 +46,7 @@ __all__ = [
     "DEFAULT_ACCEPTED_PROOF_TYPES",
     "DEFAULT_REGISTRY",
     "DOMAIN_EXECUTION_PROOF",
+    "EXECUTION_PROOF_TOPIC_NAME",
     "FAR_FUTURE_EPOCH",
     "GLOAS_BASE_COMMIT",
     "MAINNET",
@@ -53,6 +54,8 @@ __all__ = [
     "MAX_BLOB_COMMITMENTS_PER_BLOCK",
     "MAX_PROOF_SIZE",
     "MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE",
+    "MESSAGE_DOMAIN_INVALID_SNAPPY",
+    "MESSAGE_DOMAIN_VALID_SNAPPY",
     "MINIMAL",
     "MINIMAL_CONFIG",
     "PROFILE_NAME",
@@ -86,6 +89,7 @@ __all__ = [
     "Withdrawal",
     "WithdrawalRequest",
     "load_config",
+    "max_compressed_len",
     "preset_by_name",
 ]
 
@@ -146,6 +150,13 @@ DOMAIN_EXECUTION_PROOF: Final = bytes.fromhex("0F000000")
 """``DomainType('0x0F000000')``."""
 MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE: Final = 4_194_449
 """p2p-interface.md type-specific SSZ bound of a ``SignedExecutionProofEnvelope``."""
+
+MESSAGE_DOMAIN_INVALID_SNAPPY: Final = bytes.fromhex("00000000")
+"""phase0 p2p: message-id domain of gossip messages that fail snappy decompression."""
+MESSAGE_DOMAIN_VALID_SNAPPY: Final = bytes.fromhex("01000000")
+"""phase0 p2p: message-id domain of gossip messages that decompress."""
+EXECUTION_PROOF_TOPIC_NAME: Final = "execution_proof"
+"""p2p-interface.md global topic: ``/eth2/{fork_digest}/execution_proof/ssz_snappy``."""
 
 SPEC_SUPPORTED_PROOF_TYPES: Final = frozenset({1, 2, 3})
 """``get_supported_proof_types()`` as the pinned text returns it (provisional assignments)."""
@@ -405,6 +416,11 @@ class Preset:
 MAINNET: Final = Preset(name="mainnet", SLOTS_PER_EPOCH=32)
 MINIMAL: Final = Preset(name="minimal", SLOTS_PER_EPOCH=8)
 _PRESETS: Final = {p.name: p for p in (MAINNET, MINIMAL)}
+
+
+def max_compressed_len(n: int) -> int:
+    """phase0 p2p ``max_compressed_len``: the snappy worst case for ``n`` uncompressed bytes."""
+    return 32 + n + n // 6
 
 
 def preset_by_name(name: str) -> Preset:
