@@ -68,6 +68,7 @@ __all__ = [
     "Checkpoint",
     "ConsolidationRequest",
     "DepositRequest",
+    "ENRForkID",
     "ExecutionPayload",
     "ExecutionPayloadBid",
     "ExecutionPayloadEnvelope",
@@ -184,6 +185,14 @@ class ForkData(Container):
 
     current_version: Version
     genesis_validators_root: Root
+
+
+class ENRForkID(Container):
+    """phase0 p2p ``ENRForkID`` (the ENR ``eth2`` field)."""
+
+    fork_digest: Bytes4
+    next_fork_version: Version
+    next_fork_epoch: Epoch
 
 
 class SigningData(Container):
