@@ -63,6 +63,7 @@ __all__ = [
     "SPEC_SUPPORTED_PROOF_TYPES",
     "STATELESS_INPUT_SCHEMA_ID",
     "VERSIONED_HASH_VERSION_KZG",
+    "BeaconBlockHeader",
     "BuilderDepositRequest",
     "BuilderExitRequest",
     "Checkpoint",
@@ -207,6 +208,16 @@ class Checkpoint(Container):
 
     epoch: Epoch
     root: Root
+
+
+class BeaconBlockHeader(Container):
+    """phase0 ``BeaconBlockHeader``."""
+
+    slot: Slot
+    proposer_index: ValidatorIndex
+    parent_root: Root
+    state_root: Root
+    body_root: Root
 
 
 class Validator(Container):

@@ -6,6 +6,8 @@ is passed explicitly rather than read from a global.
 
 from __future__ import annotations
 
+import hashlib
+
 from eip8025.bls import BLSBackend
 from eip8025.chain import BeaconStateView
 from eip8025.profile import (
@@ -21,6 +23,7 @@ __all__ = [
     "compute_domain",
     "compute_epoch_at_slot",
     "compute_fork_data_root",
+    "compute_fork_digest",
     "compute_signing_root",
     "get_current_epoch",
     "get_domain",
@@ -65,6 +68,27 @@ def get_domain(
     fork = state.fork
     fork_version = fork.previous_version if epoch < fork.epoch else fork.current_version
     return compute_domain(domain_type, fork_version, state.genesis_validators_root)
+
+
+def compute_fork_digest(
+    fork_version: bytes,
+    genesis_validators_root: bytes,
+    blob_parameters: tuple[int, int] | None,
+) -> bytes:
+    """Fulu+ ``compute_fork_digest`` with the fork version and blob parameters passed in.
+
+    Args:
+        fork_version: ``compute_fork_version(epoch)`` of the caller's fork schedule.
+        genesis_validators_root: The chain's genesis validators root.
+        blob_parameters: ``(epoch, max_blobs_per_block)`` of ``get_blob_parameters(epoch)``, or
+            None before Fulu (then the digest is the first 4 bytes of the fork data root).
+    """
+    base_digest = compute_fork_data_root(fork_version, genesis_validators_root)
+    if blob_parameters is None:
+        return base_digest[:4]
+    epoch, max_blobs = blob_parameters
+    mask = hashlib.sha256(epoch.to_bytes(8, "little") + max_blobs.to_bytes(8, "little")).digest()
+    return bytes(a ^ b for a, b in zip(base_digest[:4], mask[:4], strict=True))
 
 
 def compute_signing_root(ssz_object: Container, domain: bytes) -> bytes:
