@@ -8,6 +8,7 @@ from pathlib import Path
 import cramjam
 import pytest
 import yaml
+
 from eip8025_cli import main as cli_main
 from eip8025_spec_tests.layout import Case, discover_cases
 from eip8025_spec_tests.runner import SSZ_STATIC_TYPES, Outcome, run_case, run_tree
