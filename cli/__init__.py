@@ -16,6 +16,7 @@ __all__ = ["SUBCOMMAND_MODULES", "main"]
 
 SUBCOMMAND_MODULES: dict[str, str] = {
     "spec-tests": "eip8025_cli.spec_tests",
+    "vectors": "eip8025_cli.vectors",
 }
 """Subcommand name -> module implementing ``register(subparsers)``."""
 

@@ -181,13 +181,16 @@ def validate_execution_proof_gossip(
     # [REJECT] The execution proof is valid
     try:
         valid = proof_engine.verify_execution_proof(proof)
-    except ProofEngineError as exc:
-        # Not the sender's fault: undo the marks so the proof can be validated again later.
+    except BaseException as exc:
+        # No verdict is not the sender's fault: undo the marks so the proof is validated again
+        # when it arrives again. Engine failures are IGNOREs; anything else (a bug) propagates.
         seen.execution_proof_provers.discard(prover_key)
         if newly_marked_root:
             roots_for_block.discard(proof_root)
-        raise GossipIgnore(
-            GossipReason.ENGINE_UNAVAILABLE, f"proof engine gave no verdict: {exc}"
-        ) from None
+        if isinstance(exc, ProofEngineError):
+            raise GossipIgnore(
+                GossipReason.ENGINE_UNAVAILABLE, f"proof engine gave no verdict: {exc}"
+            ) from None
+        raise
     if not valid:
         raise GossipReject(GossipReason.PROOF_INVALID, "execution proof is invalid")

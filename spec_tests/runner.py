@@ -9,18 +9,31 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ssz.exceptions import DeserializationError, SerializationError
+import yaml
+from ssz.exceptions import SSZException
 from ssz.sedes.base import BaseSedes
 
 from eip8025 import profile
 from eip8025.ssz.container import Container
 from eip8025.ssz.sedes import decode
 
+from .acceptance_runner import run_execution_proof_acceptance
+from .errors import CaseFailure, CaseSkip
+from .formats import ACCEPTANCE_HANDLER, DECODE_ERRORS, GOSSIP_HANDLER
 from .generic_types import GenericTypeUnknown, sedes_for_case
+from .gossip_runner import run_gossip_execution_proof
 from .layout import Case, discover_cases, read_snappy, read_yaml
 from .values import from_yaml
 
-__all__ = ["SSZ_STATIC_TYPES", "CaseResult", "Outcome", "run_case", "run_tree", "summarize"]
+__all__ = [
+    "RUNNERS",
+    "SSZ_STATIC_TYPES",
+    "CaseResult",
+    "Outcome",
+    "run_case",
+    "run_tree",
+    "summarize",
+]
 
 
 class Outcome(enum.Enum):
@@ -47,48 +60,38 @@ SSZ_STATIC_TYPES: dict[str, type[Container]] = {
 }
 """Every container the spec profile defines, by spec name."""
 
-_DECODE_ERRORS = (DeserializationError, SerializationError, ValueError, IndexError, TypeError)
-
-
-class _CaseFailure(Exception):
-    pass
-
-
-class _CaseSkip(Exception):
-    pass
-
 
 def _check_valid(case: Case, sedes: BaseSedes[Any, Any], root_file: str) -> None:
     serialized = read_snappy(case.path / "serialized.ssz_snappy")
     expected = from_yaml(sedes, read_yaml(case.path / "value.yaml"))
     try:
         decoded = decode(sedes, serialized)
-    except _DECODE_ERRORS as exc:
-        raise _CaseFailure(f"valid serialization failed to decode: {exc}") from exc
+    except DECODE_ERRORS as exc:
+        raise CaseFailure(f"valid serialization failed to decode: {exc}") from exc
     if decoded != expected:
-        raise _CaseFailure("decoded value differs from value.yaml")
+        raise CaseFailure("decoded value differs from value.yaml")
     reencoded = sedes.serialize(expected)
     if reencoded != serialized:
-        raise _CaseFailure("serialize(value) differs from serialized.ssz_snappy")
+        raise CaseFailure("serialize(value) differs from serialized.ssz_snappy")
     expected_root = read_yaml(case.path / root_file)["root"]
     root = "0x" + bytes(sedes.get_hash_tree_root(expected)).hex()
     if root != expected_root:
-        raise _CaseFailure(f"hash_tree_root {root} != {expected_root}")
+        raise CaseFailure(f"hash_tree_root {root} != {expected_root}")
 
 
 def _check_invalid(case: Case, sedes: BaseSedes[Any, Any]) -> None:
     serialized = read_snappy(case.path / "serialized.ssz_snappy")
     try:
         decode(sedes, serialized)
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         return
-    raise _CaseFailure("invalid serialization was accepted")
+    raise CaseFailure("invalid serialization was accepted")
 
 
 def _run_ssz_static(case: Case) -> None:
     cls = SSZ_STATIC_TYPES.get(case.handler)
     if cls is None:
-        raise _CaseSkip(f"type {case.handler} not implemented")
+        raise CaseSkip(f"type {case.handler} not implemented")
     _check_valid(case, cls.ssz_sedes, "roots.yaml")
 
 
@@ -96,19 +99,34 @@ def _run_ssz_generic(case: Case) -> None:
     try:
         sedes = sedes_for_case(case.handler, case.name)
     except GenericTypeUnknown as exc:
-        raise _CaseSkip(str(exc)) from exc
+        raise CaseSkip(str(exc)) from exc
     if case.suite == "valid":
         _check_valid(case, sedes, "meta.yaml")
     elif case.suite == "invalid":
         _check_invalid(case, sedes)
     else:
-        raise _CaseSkip(f"unknown ssz_generic suite {case.suite!r}")
+        raise CaseSkip(f"unknown ssz_generic suite {case.suite!r}")
+
+
+def _run_networking(case: Case) -> None:
+    if case.handler != GOSSIP_HANDLER:
+        raise CaseSkip(f"networking/{case.handler} not implemented (only {GOSSIP_HANDLER})")
+    run_gossip_execution_proof(case)
+
+
+def _run_fork_choice(case: Case) -> None:
+    if case.handler != ACCEPTANCE_HANDLER:
+        raise CaseSkip(f"fork_choice/{case.handler} not implemented (only {ACCEPTANCE_HANDLER})")
+    run_execution_proof_acceptance(case)
 
 
 RUNNERS: dict[str, Callable[[Case], None]] = {
     "ssz_static": _run_ssz_static,
     "ssz_generic": _run_ssz_generic,
+    "networking": _run_networking,
+    "fork_choice": _run_fork_choice,
 }
+"""Runner name -> case handler. ``networking`` and ``fork_choice`` run the EIP-8025 handlers."""
 
 
 def run_case(case: Case) -> CaseResult:
@@ -118,11 +136,11 @@ def run_case(case: Case) -> CaseResult:
         return CaseResult(case, Outcome.SKIPPED, f"runner {case.runner} not supported")
     try:
         handler(case)
-    except _CaseSkip as exc:
+    except CaseSkip as exc:
         return CaseResult(case, Outcome.SKIPPED, str(exc))
-    except _CaseFailure as exc:
+    except CaseFailure as exc:
         return CaseResult(case, Outcome.FAILED, str(exc))
-    except (OSError, KeyError, ValueError, TypeError) as exc:
+    except (OSError, KeyError, ValueError, TypeError, yaml.YAMLError, SSZException) as exc:
         return CaseResult(case, Outcome.FAILED, f"{type(exc).__name__}: {exc}")
     return CaseResult(case, Outcome.PASSED)
 

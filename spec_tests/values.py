@@ -19,7 +19,7 @@ from eip8025.ssz.sedes import (
 )
 from eip8025.ssz.types import ByteList, ByteVector
 
-__all__ = ["from_yaml"]
+__all__ = ["from_yaml", "to_yaml"]
 
 
 def _hex(value: Any) -> bytes:
@@ -59,4 +59,31 @@ def from_yaml(sedes: BaseSedes[Any, Any], value: Any) -> Any:
                 for name, field_sedes in zip(sedes.field_names, sedes.field_sedes, strict=True)
             }
         )
+    raise ValueError(f"no YAML conversion for {sedes!r}")
+
+
+def to_yaml(sedes: BaseSedes[Any, Any], value: Any) -> Any:
+    """Return the consensus-spec-tests YAML value of ``value`` (the inverse of :func:`from_yaml`).
+
+    Byte types become quoted ``0x`` hex strings, ``uint8``..``uint64`` YAML integers and wider
+    integers decimal strings (as the official ``value.yaml`` files write ``uint256``).
+
+    Raises:
+        ValueError: For a sedes this profile does not use.
+    """
+    if isinstance(sedes, Boolean):
+        return bool(value)
+    if isinstance(sedes, UInt):
+        return int(value) if sedes.num_bits <= 64 else str(int(value))
+    if isinstance(sedes, (ByteVector, ByteList, ProgressiveByteList)):
+        return "0x" + bytes(value).hex()
+    if isinstance(sedes, ProgressiveBitList):
+        return "0x" + bytes(sedes.serialize(value)).hex()
+    if isinstance(sedes, (List, ProgressiveList)):
+        return [to_yaml(sedes.element, item) for item in value]
+    if isinstance(sedes, ContainerSedes):
+        return {
+            name: to_yaml(field_sedes, getattr(value, name))
+            for name, field_sedes in zip(sedes.field_names, sedes.field_sedes, strict=True)
+        }
     raise ValueError(f"no YAML conversion for {sedes!r}")

@@ -239,3 +239,15 @@ def test_reason_labels_are_machine_readable(world: World) -> None:
     with pytest.raises(GossipReject) as info:
         validate(world, signed)
     assert info.value.label == "envelope_invalid:bad_signature"
+
+
+def test_engine_bug_propagates_but_leaves_no_seen_marks(world: World) -> None:
+    class BuggyEngine:
+        def verify_execution_proof(self, execution_proof: object) -> bool:
+            raise RuntimeError("engine bug")
+
+    signed = world.signed(1, 0)
+    with pytest.raises(RuntimeError, match="engine bug"):
+        validate_execution_proof_gossip(world.seen, world.store, signed, BuggyEngine())  # type: ignore[arg-type]
+    assert not world.seen.execution_proof_provers
+    validate(world, signed)

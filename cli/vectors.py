@@ -1,0 +1,45 @@
+"""``eip8025 vectors generate OUT [--force]``: write our EIP-8025 consensus-spec-tests vectors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``vectors`` subcommand and its ``generate`` action."""
+    parser = subparsers.add_parser("vectors", help="EIP-8025 test vectors")
+    actions = parser.add_subparsers(dest="vectors_command", required=True)
+    generate = actions.add_parser(
+        "generate",
+        help="write the gossip_execution_proof and execution_proof_acceptance vectors",
+        description=(
+            "Write OUT/tests/minimal/eip8025/{networking/gossip_execution_proof,"
+            "fork_choice/execution_proof_acceptance}/... deterministically (byte for byte the "
+            "committed vectors/ tree when run with the pinned libraries)."
+        ),
+    )
+    generate.add_argument("out", help="folder that holds (or will hold) tests/")
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the two generated handler folders if they exist (nothing else is touched)",
+    )
+    generate.set_defaults(handler=_generate)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from eip8025_spec_tests.generator import OutputExists, generate
+
+    try:
+        result = generate(args.out, replace=args.force)
+    except OutputExists as exc:
+        print(f"eip8025 vectors generate: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {result.cases} cases, {result.files} files, {result.bytes:,} bytes under {args.out}"
+    )
+    return 0

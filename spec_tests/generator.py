@@ -1,0 +1,81 @@
+"""Deterministic generator of our EIP-8025 vectors (``eip8025 vectors generate OUT``).
+
+Writes ``OUT/tests/minimal/eip8025/networking/gossip_execution_proof/...`` and
+``OUT/tests/minimal/eip8025/fork_choice/execution_proof_acceptance/...``. The output depends on
+nothing but this code and the pinned libraries (BLS signatures are deterministic, YAML keys keep
+their insertion order, no time or randomness), so regenerating reproduces the committed
+``vectors/`` byte for byte; a test checks it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+from .formats import ACCEPTANCE_HANDLER, FORK, GOSSIP_HANDLER
+from .gen_acceptance import acceptance_cases
+from .gen_gossip import gossip_cases
+from .vector_case import PRESET, VectorCase
+
+__all__ = ["GENERATED_HANDLER_DIRS", "Generated", "OutputExists", "build_cases", "generate"]
+
+GENERATED_HANDLER_DIRS = (
+    Path("tests", PRESET, FORK, "networking", GOSSIP_HANDLER),
+    Path("tests", PRESET, FORK, "fork_choice", ACCEPTANCE_HANDLER),
+)
+"""The folders (relative to OUT) this generator owns entirely."""
+
+
+class OutputExists(Exception):
+    """A generated folder already exists and ``replace`` was not asked for."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Generated:
+    """What a run wrote."""
+
+    cases: int
+    files: int
+    bytes: int
+
+
+def build_cases() -> list[VectorCase]:
+    """Every case, in memory, in a fixed order."""
+    cases = [*gossip_cases(), *acceptance_cases()]
+    seen: set[str] = set()
+    for case in cases:
+        key = str(case.relative_dir)
+        if key in seen:
+            raise ValueError(f"two cases at {key}")
+        seen.add(key)
+    return cases
+
+
+def generate(out: Path | str, *, replace: bool = False) -> Generated:
+    """Write every case under ``out``.
+
+    Args:
+        out: The folder that holds (or will hold) ``tests/``.
+        replace: Delete the generator's own handler folders first if they exist (nothing else
+            under ``out`` is touched).
+
+    Raises:
+        OutputExists: A handler folder exists and ``replace`` is false.
+    """
+    out = Path(out)
+    existing = [out / d for d in GENERATED_HANDLER_DIRS if (out / d).exists()]
+    if existing and not replace:
+        raise OutputExists(f"{existing[0]} exists (replace it with --force)")
+    cases = build_cases()
+    for folder in existing:
+        shutil.rmtree(folder)
+    files = size = 0
+    for case in cases:
+        folder = out / case.relative_dir
+        folder.mkdir(parents=True, exist_ok=False)
+        for name, data in sorted(case.files.items()):
+            (folder / name).write_bytes(data)
+            files += 1
+            size += len(data)
+    return Generated(cases=len(cases), files=files, bytes=size)

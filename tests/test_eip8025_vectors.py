@@ -1,0 +1,550 @@
+"""Our EIP-8025 vectors: regeneration is byte-exact, and each runner fails on corrupted cases.
+
+Every committed case also runs through ``tests/test_spec_vectors.py::test_vector``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cramjam
+import pytest
+import yaml
+
+from eip8025 import profile
+from eip8025.engine import ProofEngineUnavailable
+from eip8025.gossip import GossipReason
+from eip8025.verification import EnvelopeCheck
+from eip8025_cli import main as cli_main
+from eip8025_spec_tests import generator
+from eip8025_spec_tests.gen_acceptance import acceptance_cases
+from eip8025_spec_tests.layout import Case, discover_cases
+from eip8025_spec_tests.runner import Outcome, run_tree
+from eip8025_spec_tests.vector_engine import VectorProofEngine
+
+from .conftest import REPO
+
+VECTORS = REPO / "vectors"
+_CASES = {c.id: c for c in discover_cases(VECTORS)}
+GOSSIP = "minimal/eip8025/networking/gossip_execution_proof/"
+ACCEPTANCE = "minimal/eip8025/fork_choice/execution_proof_acceptance/"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_generator_reproduces_committed_vectors_byte_for_byte(tmp_path: Path) -> None:
+    result = generator.generate(tmp_path)
+    generated = _files(tmp_path / "tests")
+    committed = _files(VECTORS / "tests")
+    assert sorted(generated) == sorted(committed)
+    differing = [name for name in committed if committed[name] != generated[name]]
+    assert differing == [], "regenerate: eip8025 vectors generate vectors --force"
+    assert result.files == len(committed)
+
+
+def test_committed_vectors_cover_both_handlers_and_stay_small() -> None:
+    gossip = [c for c in _CASES if c.startswith(GOSSIP)]
+    acceptance = [c for c in _CASES if c.startswith(ACCEPTANCE)]
+    assert len(gossip) >= 30 and len(acceptance) >= 15
+    assert {c.split("/")[4] for c in gossip} == {
+        "valid",
+        "ignore",
+        "reject",
+        "ordering",
+        "engine",
+        "size_limits",
+    }
+    total = sum(len(data) for data in _files(VECTORS).values())
+    assert total < 2_000_000, f"vectors/ is {total:,} bytes"
+
+
+def test_gossip_vectors_cover_every_reason() -> None:
+    reasons = {
+        step["reason"]
+        for case_id, case in _CASES.items()
+        if case_id.startswith(GOSSIP)
+        for step in yaml.safe_load((case.path / "steps.yaml").read_text())
+        if "reason" in step
+    }
+    expected = {r.value for r in GossipReason if r is not GossipReason.ENVELOPE_INVALID}
+    expected |= {f"envelope_invalid:{c.value}" for c in EnvelopeCheck}
+    expected |= {"decode_error:too_large", "decode_error:malformed"}
+    assert reasons == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# The runners fail on corrupted copies of valid cases
+# ---------------------------------------------------------------------------------------------
+
+
+def _copy(case_id: str, dest: Path) -> Path:
+    target = dest / "tests" / case_id
+    shutil.copytree(_CASES[case_id].path, target)
+    return target
+
+
+def _edit_yaml(path: Path, edit: Callable[[Any], None]) -> None:
+    document = yaml.safe_load(path.read_text())
+    edit(document)
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+def _message_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in steps if "message" in s]
+
+
+def _edit_ssz(path: Path, edit: Callable[[bytes], bytes]) -> None:
+    raw = bytes(cramjam.snappy.decompress_raw(path.read_bytes()))
+    path.write_bytes(bytes(cramjam.snappy.compress_raw(edit(raw))))
+
+
+def _flip(position: int) -> Callable[[bytes], bytes]:
+    def edit(raw: bytes) -> bytes:
+        data = bytearray(raw)
+        data[position] ^= 0x01
+        return bytes(data)
+
+    return edit
+
+
+def _first_valid_message_file(case_dir: Path) -> Path:
+    steps = yaml.safe_load((case_dir / "steps.yaml").read_text())
+    name = next(s["message"] for s in steps if s.get("expected") == "valid")
+    return case_dir / f"{name}.ssz_snappy"
+
+
+def _payload_file(case_dir: Path) -> Path:
+    return next(case_dir.glob("payload_envelope_*.ssz_snappy"))
+
+
+def _other_parent_root(raw: bytes) -> bytes:
+    envelope = profile.ExecutionPayloadEnvelope.decode_bytes(raw)
+    return envelope.copy_with(parent_beacon_block_root=b"\x77" * 32).encode_bytes()
+
+
+def _set(index: int, key: str, value: Any, kind: str = "message") -> Callable[[Any], None]:
+    def edit(steps: list[dict[str, Any]]) -> None:
+        [s for s in steps if kind in s][index][key] = value
+
+    return edit
+
+
+def _del(index: int, key: str, kind: str = "message") -> Callable[[Any], None]:
+    def edit(steps: list[dict[str, Any]]) -> None:
+        del [s for s in steps if kind in s][index][key]
+
+    return edit
+
+
+def _expect_valid(index: int) -> Callable[[Any], None]:
+    def edit(steps: list[dict[str, Any]]) -> None:
+        step = _message_steps(steps)[index]
+        step["expected"] = "valid"
+        del step["reason"]
+
+    return edit
+
+
+def _set_engine(index: int, key: str, value: Any) -> Callable[[Any], None]:
+    def edit(steps: list[dict[str, Any]]) -> None:
+        _message_steps(steps)[index]["proof_engine"][key] = value
+
+    return edit
+
+
+def _last_checks(edit: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    def apply(steps: list[dict[str, Any]]) -> None:
+        edit([s for s in steps if "checks" in s][-1]["checks"])
+
+    return apply
+
+
+def _steps(case_dir: Path) -> Path:
+    return case_dir / "steps.yaml"
+
+
+Corruption = Callable[[Path], None]
+
+STORED = GOSSIP + "valid/valid_proof_stored"
+NOT_STORED = GOSSIP + "valid/valid_proof_not_stored"
+BAD_SIG = GOSSIP + "reject/envelope_bad_signature"
+ENGINE = GOSSIP + "engine/engine_unavailable_then_valid"
+MAX_SIZE = GOSSIP + "size_limits/max_proof_size_accepted"
+FIRES = ACCEPTANCE + "k_of_n/3_of_5_fires_on_third_type"
+PRUNE = ACCEPTANCE + "pruning/prune_drops_proven_block"
+DIVERSITY = ACCEPTANCE + "diversity/min_el_guests_2"
+ZEROS = "0x" + "00" * 32
+BAD_SIGNATURE = "got reject (envelope_invalid:bad_signature)"
+
+
+def _steps_edit(edit: Callable[[Any], None]) -> Corruption:
+    return lambda case_dir: _edit_yaml(_steps(case_dir), edit)
+
+
+def _file_edit(name: str, edit: Callable[[Any], None]) -> Corruption:
+    return lambda case_dir: _edit_yaml(case_dir / name, edit)
+
+
+def _ssz_edit(pick: Callable[[Path], Path], edit: Callable[[bytes], bytes]) -> Corruption:
+    return lambda case_dir: _edit_ssz(pick(case_dir), edit)
+
+
+def _proven_index(steps: list[dict[str, Any]]) -> int:
+    return next(i for i, s in enumerate(steps) if "payload_proven" in s)
+
+
+def _move_payload_proven(delta: int) -> Callable[[Any], None]:
+    def edit(steps: list[dict[str, Any]]) -> None:
+        index = _proven_index(steps)
+        steps[index + delta]["payload_proven"] = steps[index].pop("payload_proven")
+
+    return edit
+
+
+def _edit_payload_proven(**changes: Any) -> Callable[[Any], None]:
+    def edit(steps: list[dict[str, Any]]) -> None:
+        steps[_proven_index(steps)]["payload_proven"].update(changes)
+
+    return edit
+
+
+def _expect(index: int, expected: str, reason: str) -> Callable[[Any], None]:
+    return lambda steps: _message_steps(steps)[index].update(expected=expected, reason=reason)
+
+
+# name -> (valid case, corruption, text the failure reason must contain)
+GOSSIP_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
+    "signature_byte_flipped": (
+        STORED,
+        _ssz_edit(_first_valid_message_file, _flip(50)),
+        BAD_SIGNATURE,
+    ),
+    "validator_index_byte_flipped": (
+        STORED,
+        _ssz_edit(_first_valid_message_file, _flip(4)),
+        BAD_SIGNATURE,
+    ),
+    "proof_data_byte_flipped_in_4_mib_message": (
+        MAX_SIZE,
+        _ssz_edit(_first_valid_message_file, _flip(1_000_000)),
+        BAD_SIGNATURE,
+    ),
+    "payload_changed_so_engine_input_differs": (
+        STORED,
+        _ssz_edit(_payload_file, _other_parent_root),
+        "expected one proof-engine call for ExecutionProof 0x888f",
+    ),
+    "expected_outcome_valid_to_ignore": (
+        NOT_STORED,
+        _steps_edit(_expect(0, "ignore", "prover_already_seen")),
+        "expected ignore (prover_already_seen), got valid",
+    ),
+    "expected_outcome_reject_to_valid": (
+        BAD_SIG,
+        _steps_edit(_expect_valid(0)),
+        "expected valid, got reject (envelope_invalid:bad_signature)",
+    ),
+    "reason_changed": (
+        BAD_SIG,
+        _steps_edit(_set(0, "reason", "envelope_invalid:inactive_validator")),
+        "expected reject (envelope_invalid:inactive_validator), " + BAD_SIGNATURE,
+    ),
+    "reason_check_dropped": (
+        BAD_SIG,
+        _steps_edit(_set(0, "reason", "envelope_invalid")),
+        "expected reject (envelope_invalid), " + BAD_SIGNATURE,
+    ),
+    "engine_verdict_valid_to_invalid": (
+        STORED,
+        _steps_edit(_set_engine(0, "verdict", "invalid")),
+        "expected valid, got reject (proof_invalid)",
+    ),
+    "engine_verdict_unavailable_to_valid": (
+        ENGINE,
+        _steps_edit(_set_engine(0, "verdict", "valid")),
+        "expected ignore (engine_unavailable), got valid",
+    ),
+    "engine_input_root_changed": (
+        STORED,
+        _steps_edit(_set_engine(0, "execution_proof_root", ZEROS)),
+        f"expected one proof-engine call for ExecutionProof {ZEROS}",
+    ),
+    "engine_call_not_expected": (
+        STORED,
+        _steps_edit(_del(0, "proof_engine")),
+        "got ignore (engine_unavailable); proof-engine calls ['0x888f",
+    ),
+    "engine_call_expected_but_none": (
+        BAD_SIG,
+        _steps_edit(_set(0, "proof_engine", {"verdict": "valid", "execution_proof_root": ZEROS})),
+        "got none",
+    ),
+    "store_dropped": (
+        STORED,
+        _steps_edit(_del(0, "store")),
+        "store.execution_proofs is {}, expected {'0x",
+    ),
+    "checks_wrong_proof_types": (
+        STORED,
+        _steps_edit(_last_checks(lambda c: c["execution_proofs"][0].update(proof_types=[2]))),
+        ": [2]}",
+    ),
+    "checks_missing_entry": (
+        STORED,
+        _steps_edit(_last_checks(lambda c: c.update(execution_proofs=[]))),
+        ": [1]}, expected {}",
+    ),
+    "state_pubkey_changed": (
+        STORED,
+        _file_edit(
+            "state.yaml", lambda s: s["validators"][0].update(pubkey=s["validators"][1]["pubkey"])
+        ),
+        BAD_SIGNATURE,
+    ),
+    "state_validator_exited": (
+        STORED,
+        _file_edit("state.yaml", lambda s: s["validators"][0].update(exit_epoch=2)),
+        "got reject (envelope_invalid:inactive_validator)",
+    ),
+    "block_marked_invalid": (
+        STORED,
+        _steps_edit(_set(0, "valid", False, kind="block")),
+        "got reject (block_invalid)",
+    ),
+    "unknown_step_key": (
+        STORED,
+        _steps_edit(_set(0, "expect", "valid")),
+        "unknown keys ['expect']",
+    ),
+    "yaml_syntax_error": (
+        STORED,
+        lambda d: _steps(d).write_text("- {message: [unclosed\n"),
+        "ParserError",
+    ),
+    "steps_file_missing": (STORED, lambda d: _steps(d).unlink(), "FileNotFoundError"),
+}
+
+ACCEPTANCE_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
+    "callback_one_step_early": (
+        FIRES,
+        _steps_edit(_move_payload_proven(-1)),
+        "steps[1]: on_payload_proven calls none, expected [(",
+    ),
+    "callback_one_step_late": (
+        FIRES,
+        _steps_edit(_move_payload_proven(+1)),
+        "steps[2]: on_payload_proven calls [(",
+    ),
+    "callback_wrong_proof_types": (
+        FIRES,
+        _steps_edit(_edit_payload_proven(proof_types=[1, 2, 3])),
+        "20, [1, 2, 3])] (root",
+    ),
+    "callback_wrong_slot": (
+        FIRES,
+        _steps_edit(_edit_payload_proven(slot=21)),
+        "21, [1, 2, 5])] (root",
+    ),
+    "stored_flag_wrong": (
+        FIRES,
+        _steps_edit(_set(0, "stored", False, "proof")),
+        "steps[0]: store_proof returned True, expected False",
+    ),
+    "proof_for_pruned_block_expected_stored": (
+        PRUNE,
+        _steps_edit(_set(3, "stored", True, "proof")),
+        "store_proof returned False, expected True",
+    ),
+    "pruned_roots_wrong": (
+        PRUNE,
+        _steps_edit(_set(0, "pruned", [], "prune")),
+        "prune(21) dropped ['0x",
+    ),
+    "prune_at_block_slot": (
+        PRUNE,
+        _steps_edit(_set(0, "prune", {"finalized_slot": 20}, "prune")),
+        "prune(20) dropped [], expected ['0x",
+    ),
+    "checks_proven_flipped": (
+        FIRES,
+        _steps_edit(_last_checks(lambda c: c["blocks"][0].update(proven=False))),
+        "proven True, expected [1, 2, 3, 5, 6] and False",
+    ),
+    "policy_threshold_raised": (
+        FIRES,
+        _file_edit("policy.yaml", lambda p: p.update(threshold=4)),
+        "steps[2]: on_payload_proven calls none",
+    ),
+    "policy_diversity_raised": (
+        FIRES,
+        _file_edit("policy.yaml", lambda p: p.update(min_zkvms=3)),
+        "steps[2]: on_payload_proven calls none",
+    ),
+    "registry_entry_changed": (
+        DIVERSITY,
+        _file_edit("policy.yaml", lambda p: p["registry"][5].update(el_guest="ethrex")),
+        "steps[4]: on_payload_proven calls none",
+    ),
+    "policy_impossible": (
+        FIRES,
+        _file_edit("policy.yaml", lambda p: p.update(threshold=6)),
+        "can never be met",
+    ),
+    "policy_unknown_key": (
+        FIRES,
+        _file_edit("policy.yaml", lambda p: p.update(min_guests=2)),
+        "unknown keys ['min_guests']",
+    ),
+}
+
+
+@pytest.mark.parametrize("case_id", [STORED, NOT_STORED, BAD_SIG, ENGINE, FIRES, PRUNE])
+def test_uncorrupted_copies_pass(case_id: str, tmp_path: Path) -> None:
+    _copy(case_id, tmp_path)
+    [result] = run_tree(tmp_path)
+    assert result.outcome is Outcome.PASSED, result.reason
+
+
+@pytest.mark.parametrize(
+    ("case_id", "corrupt", "needle"),
+    [*GOSSIP_CORRUPTIONS.values(), *ACCEPTANCE_CORRUPTIONS.values()],
+    ids=[*GOSSIP_CORRUPTIONS, *ACCEPTANCE_CORRUPTIONS],
+)
+def test_runner_reports_corrupted_case_as_failed(
+    case_id: str, corrupt: Corruption, needle: str, tmp_path: Path
+) -> None:
+    corrupt(_copy(case_id, tmp_path))
+    [result] = run_tree(tmp_path)
+    assert result.outcome is Outcome.FAILED, result
+    assert needle in result.reason
+
+
+def test_failure_reasons_name_the_step_and_what_differs(tmp_path: Path) -> None:
+    target = _copy(BAD_SIG, tmp_path)
+    _edit_yaml(_steps(target), _set(0, "reason", "envelope_invalid:inactive_validator"))
+    [result] = run_tree(tmp_path)
+    assert "steps[2]" in result.reason
+    assert "envelope_invalid:inactive_validator" in result.reason
+    assert "envelope_invalid:bad_signature" in result.reason
+
+
+def test_equivalent_reasons_are_accepted_and_only_those(tmp_path: Path) -> None:
+    case_id = GOSSIP + "ignore/same_message_resent"
+    target = _copy(case_id, tmp_path)
+    steps = yaml.safe_load(_steps(target).read_text())
+    resent = _message_steps(steps)[1]
+    assert (resent["reason"], resent["equivalent_reasons"]) == (
+        "already_processed",
+        ["prover_already_seen"],
+    )
+    # the spec's reason and its listed equivalent both pass; anything else fails
+    resent["reason"], resent["equivalent_reasons"] = "prover_already_seen", ["already_processed"]
+    _steps(target).write_text(yaml.safe_dump(steps, sort_keys=False))
+    assert run_tree(tmp_path)[0].outcome is Outcome.PASSED
+    del resent["equivalent_reasons"]
+    resent["reason"] = "already_processed"
+    _steps(target).write_text(yaml.safe_dump(steps, sort_keys=False))
+    assert run_tree(tmp_path)[0].outcome is Outcome.FAILED
+
+
+# ---------------------------------------------------------------------------------------------
+# Skips name their reason
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "reason"),
+    [
+        (STORED, "minimal/eip8025/networking/get_custody_groups/x/y", "networking/get_custody"),
+        (FIRES, "minimal/eip8025/fork_choice/on_block/x/y", "fork_choice/on_block"),
+        (STORED, "general/eip8025/networking/gossip_execution_proof/x/y", "preset 'general'"),
+        (STORED, "minimal/eip8025/sanity/blocks/x/y", "runner sanity"),
+    ],
+)
+def test_unsupported_cases_are_skipped_with_a_reason(
+    source: str, target: str, reason: str, tmp_path: Path
+) -> None:
+    shutil.copytree(_CASES[source].path, tmp_path / "tests" / target)
+    [result] = run_tree(tmp_path)
+    assert result.outcome is Outcome.SKIPPED
+    assert reason in result.reason
+
+
+# ---------------------------------------------------------------------------------------------
+# The vector-scripted engine (a test double) and the CLI
+# ---------------------------------------------------------------------------------------------
+
+
+def _execution_proof(data: bytes) -> profile.ExecutionProof:
+    public_input = profile.PublicInput(
+        new_payload_request_root=b"\x01" * 32,
+        successful_validation=True,
+        chain_id=5,
+        schema_id=profile.STATELESS_INPUT_SCHEMA_ID,
+    )
+    return profile.ExecutionProof(proof_data=data, proof_type=1, public_input=public_input)
+
+
+def test_vector_engine_answers_the_scripted_verdict_and_records_calls() -> None:
+    engine = VectorProofEngine()
+    proof = _execution_proof(b"\x01")
+    for verdict, answer in (("valid", True), ("invalid", False)):
+        engine.script(verdict)  # type: ignore[arg-type]
+        assert engine.verify_execution_proof(proof) is answer
+        assert engine.calls == [proof.hash_tree_root()]
+    for verdict in ("unavailable", None):
+        engine.script(verdict)  # type: ignore[arg-type]
+        with pytest.raises(ProofEngineUnavailable):
+            engine.verify_execution_proof(proof)
+        assert engine.calls == [proof.hash_tree_root()]
+    with pytest.raises(NotImplementedError):
+        engine.get_proof(b"\x00" * 32, 1)
+
+
+def test_cli_generate_refuses_to_overwrite_without_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small = acceptance_cases()[:1]
+    monkeypatch.setattr(generator, "build_cases", lambda: small)
+    assert cli_main(["vectors", "generate", str(tmp_path)]) == 0
+    assert "wrote 1 cases" in capsys.readouterr().out
+    stale = tmp_path / generator.GENERATED_HANDLER_DIRS[1] / "stale" / "case"
+    stale.mkdir(parents=True)
+    assert cli_main(["vectors", "generate", str(tmp_path)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert cli_main(["vectors", "generate", str(tmp_path), "--force"]) == 0
+    assert not stale.exists()
+    assert [c.id for c in discover_cases(tmp_path)] == ["/".join(small[0].relative_dir.parts[1:])]
+    assert cli_main(["spec-tests", str(tmp_path)]) == 0
+
+
+def test_case_ids_are_stable() -> None:
+    case: Case = _CASES[STORED]
+    assert (case.runner, case.handler, case.suite, case.name) == (
+        "networking",
+        "gossip_execution_proof",
+        "valid",
+        "valid_proof_stored",
+    )
+
+
+def test_readme_case_counts_match_the_tree() -> None:
+    readme = (VECTORS / "README.md").read_text()
+    for handler in (GOSSIP, ACCEPTANCE):
+        runner_handler = "/".join(handler.split("/")[2:4])
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{runner_handler}`"))
+        documented = {s: int(n) for s, n in re.findall(r"`(\w+)` \((\d+)\)", row)}
+        actual: dict[str, int] = {}
+        for case_id in _CASES:
+            if case_id.startswith(handler):
+                suite = case_id.split("/")[4]
+                actual[suite] = actual.get(suite, 0) + 1
+        assert documented == actual, runner_handler
