@@ -17,6 +17,7 @@ __all__ = ["SUBCOMMAND_MODULES", "main"]
 SUBCOMMAND_MODULES: dict[str, str] = {
     "spec-tests": "eip8025_cli.spec_tests",
     "vectors": "eip8025_cli.vectors",
+    "proof-node": "eip8025_cli.proof_node",
 }
 """Subcommand name -> module implementing ``register(subparsers)``."""
 
