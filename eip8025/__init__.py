@@ -25,6 +25,7 @@ from eip8025.gossip import (
     Seen,
     validate_execution_proof_gossip,
 )
+from eip8025.native import install_merkleizer as _install_merkleizer
 from eip8025.profile import (
     DOMAIN_EXECUTION_PROOF,
     MAINNET_CONFIG,
@@ -57,6 +58,9 @@ from eip8025.verification import (
     process_execution_proof,
     verify_execution_proof_envelope,
 )
+
+# Merkleize with the native SHA-256 (raises ImportError if the C extension is missing).
+_install_merkleizer()
 
 __all__ = [
     "DOMAIN_EXECUTION_PROOF",

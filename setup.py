@@ -1,0 +1,36 @@
+"""Build the ``eip8025._native`` C extension; all package metadata lives in pyproject.toml."""
+
+from __future__ import annotations
+
+import sys
+
+from setuptools import Extension, setup
+
+NATIVE = "csrc"
+SOURCES = ["module.c", "sha256.c", "sha256_x86.c", "hash_layer.c", "mock.c"]
+HEADERS = [
+    "include/ere_verifier.h",
+    "include/eip8025_prover.h",
+    "include/eip8025_mock.h",
+    "backends.h",
+    "hash_layer.h",
+    "sha256.h",
+]
+
+if sys.platform == "win32":  # dlopen() and pthreads are POSIX-only
+    raise SystemExit("eip8025._native needs a POSIX platform (dlopen, pthreads)")
+
+setup(
+    # Package data is declared explicitly in pyproject.toml; the C sources (csrc/) are not data.
+    include_package_data=False,
+    ext_modules=[
+        Extension(
+            "eip8025._native",
+            sources=[f"{NATIVE}/{name}" for name in SOURCES],
+            depends=[f"{NATIVE}/{name}" for name in HEADERS],
+            include_dirs=[f"{NATIVE}/include", NATIVE],
+            extra_compile_args=["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"],
+            libraries=["dl", "pthread"],
+        )
+    ],
+)
