@@ -1,4 +1,4 @@
-"""Type stub of the C extension ``eip8025._native`` (sources in ``eip8025/native/``).
+"""Type stub of the C extension ``eip8025._native`` (sources in ``csrc/``).
 
 The built-in ``KIND_MOCK`` / ``KIND_ZKBOOST_MOCK`` backends are NOT zero-knowledge proofs.
 """

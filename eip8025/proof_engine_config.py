@@ -136,7 +136,12 @@ def _entry(raw: Any, index: int, default_backend: Backend) -> ProofTypeConfig:
         raise ProofEngineConfigError(f"{where}.proof_type: {proof_type} is not a Uint8")
     try:
         backend = Backend(raw.get("backend", default_backend.value))
-        form = PublicValuesForm(raw.get("public_values", PublicValuesForm.SSZ.value))
+        default_form = (
+            PublicValuesForm.ZKBOOST_V07
+            if backend is Backend.ZKBOOST_MOCK
+            else PublicValuesForm.SSZ
+        )
+        form = PublicValuesForm(raw.get("public_values", default_form.value))
     except ValueError as exc:
         raise ProofEngineConfigError(f"{where}: {exc}") from None
     config = ProofTypeConfig(
