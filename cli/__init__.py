@@ -18,6 +18,8 @@ SUBCOMMAND_MODULES: dict[str, str] = {
     "spec-tests": "eip8025_cli.spec_tests",
     "vectors": "eip8025_cli.vectors",
     "proof-node": "eip8025_cli.proof_node",
+    "prove": "eip8025_cli.proofs",
+    "verify": "eip8025_cli.proofs",
 }
 """Subcommand name -> module implementing ``register(subparsers)``."""
 
@@ -33,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every subcommand registered."""
     parser = _Parser(prog="eip8025", description="EIP-8025 optional execution proofs.")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module_name in SUBCOMMAND_MODULES.values():
+    for module_name in dict.fromkeys(SUBCOMMAND_MODULES.values()):
         module = importlib.import_module(module_name)
         module.register(subparsers)
     return parser

@@ -1,8 +1,10 @@
 """``eip8025 proof-node [--listen HOST:PORT] [--chain-id N] [--engine NAME] [--proof-types a,b]``.
 
 Serves the zkboost-compatible proof-node HTTP API (:mod:`eip8025_p2p.proof_node`) over a proof
-engine. The only engine available today is ``fake-test-double``: :class:`eip8025.testing.
-FakeProofEngine`, whose "proofs" prove nothing. Other engines are added in :func:`build_engine`.
+engine: ``native`` (default; :class:`eip8025.native_engine.NativeProofEngine` configured by
+``--proof-engine PATH``, or the built-in devnet ``mock`` backend - NOT a zero-knowledge proof - for
+the served types when no file is given) or ``fake-test-double`` (:class:`eip8025.testing.
+FakeProofEngine`, a test double whose "proofs" prove nothing).
 
 The network stack is imported only when the command runs.
 """
@@ -34,21 +36,50 @@ class EngineSetup:
     is_test_double: bool
 
 
-def _fake_test_double() -> EngineSetup:
+def _fake_test_double(proof_engine: str | None, proof_types: frozenset[int]) -> EngineSetup:
     from eip8025.testing import FakeProofEngine
 
     return EngineSetup(FakeProofEngine(), backend_kind="mock", can_prove=True, is_test_double=True)
 
 
-ENGINES: dict[str, Callable[[], EngineSetup]] = {
+def _native(proof_engine: str | None, proof_types: frozenset[int]) -> EngineSetup:
+    from eip8025.native_engine import NativeProofEngine
+    from eip8025.proof_engine_config import (
+        Backend,
+        devnet_mock_config,
+        load_proof_engine_config,
+    )
+
+    if proof_engine is None:
+        config = devnet_mock_config(sorted(proof_types))
+    else:
+        config = load_proof_engine_config(proof_engine)
+    engine = NativeProofEngine(config)
+    mock = all(e.backend is not Backend.LIBRARY for e in config.proof_types.values())
+    return EngineSetup(
+        engine,
+        backend_kind="mock" if mock else ("ere" if engine.provable_proof_types else "verifier"),
+        can_prove=bool(engine.provable_proof_types),
+        is_test_double=False,
+    )
+
+
+ENGINES: dict[str, Callable[[str | None, frozenset[int]], EngineSetup]] = {
+    "native": _native,
     "fake-test-double": _fake_test_double,
 }
-"""``--engine`` value -> factory. Add real engines here (e.g. the native one)."""
+"""``--engine`` value -> factory ``(proof_engine_path, proof_types) -> EngineSetup``."""
 
 
-def build_engine(name: str) -> EngineSetup:
-    """Construct the engine named by ``--engine``."""
-    return ENGINES[name]()
+def build_engine(
+    name: str, proof_engine: str | None = None, proof_types: frozenset[int] = frozenset()
+) -> EngineSetup:
+    """Construct the engine named by ``--engine``.
+
+    Raises:
+        ProofEngineConfigError: The proof-engine file is malformed or a library fails to load.
+    """
+    return ENGINES[name](proof_engine, proof_types)
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -92,8 +123,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--engine",
         choices=sorted(ENGINES),
-        default="fake-test-double",
-        help="proof engine (fake-test-double: a TEST DOUBLE whose proofs prove nothing)",
+        default="native",
+        help="proof engine: native (in-process, C extension) or fake-test-double (a TEST "
+        "DOUBLE whose proofs prove nothing)",
+    )
+    parser.add_argument(
+        "--proof-engine",
+        metavar="PATH",
+        help="proof-engine JSON file (Lighthouse format + backend keys) for --engine native; "
+        "default: the built-in devnet mock backend (NOT a zero-knowledge proof)",
     )
     parser.add_argument(
         "--proof-types",
@@ -119,7 +157,13 @@ def _run(args: argparse.Namespace) -> int:
         if not proof_types:
             print(f"{prog}: error: --proof-types: no proof types given", file=sys.stderr)
             return 2
-    setup = build_engine(args.engine)
+    from eip8025.proof_engine_config import ProofEngineConfigError
+
+    try:
+        setup = build_engine(args.engine, args.proof_engine, proof_types)
+    except ProofEngineConfigError as exc:
+        print(f"{prog}: error: --proof-engine: {exc}", file=sys.stderr)
+        return 2
     config = ProofNodeConfig(
         chain_id=args.chain_id,
         registry=DEFAULT_REGISTRY,

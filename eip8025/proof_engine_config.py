@@ -32,7 +32,7 @@ import dataclasses
 import enum
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "ProofEngineConfigError",
     "ProofTypeConfig",
     "PublicValuesForm",
+    "devnet_mock_config",
     "load_proof_engine_config",
     "public_values_match",
     "zkboost_v07_public_values",
@@ -194,6 +195,28 @@ def load_proof_engine_config(
             raise ProofEngineConfigError(f"proof type {entry.proof_type} is configured twice")
         entries[entry.proof_type] = entry
     return ProofEngineConfig(entries)
+
+
+def devnet_mock_config(
+    proof_types: Iterable[int], proof_size: int = DEFAULT_MOCK_PROOF_SIZE
+) -> ProofEngineConfig:
+    """The built-in devnet configuration: the ``mock`` backend for every given type.
+
+    The mock is NOT a zero-knowledge proof. Each type gets its own program vk
+    (``sha256("eip8025-devnet-mock-vk" || type)``) so a proof of one type never verifies as
+    another.
+    """
+    return ProofEngineConfig(
+        {
+            t: ProofTypeConfig(
+                proof_type=t,
+                program_vk=hashlib.sha256(b"eip8025-devnet-mock-vk" + bytes([t])).digest(),
+                backend=Backend.MOCK,
+                proof_size=proof_size,
+            )
+            for t in proof_types
+        }
+    )
 
 
 def zkboost_v07_public_values(public_input: PublicInput) -> bytes:

@@ -24,6 +24,7 @@ import pytest
 import trio
 
 from eip8025.engine import ProofAttributes, ProofEngineUnavailable
+from eip8025.native_engine import NativeProofEngine
 from eip8025.profile import (
     MAX_PROOF_SIZE,
     STATELESS_INPUT_SCHEMA_ID,
@@ -31,6 +32,7 @@ from eip8025.profile import (
     PublicInput,
     SSZNewPayloadRequest,
 )
+from eip8025.proof_engine_config import devnet_mock_config
 from eip8025.testing import FakeProofEngine, fake_proof_data
 from eip8025_cli import main as cli_main
 from eip8025_p2p.proof_engine_http import (
@@ -603,7 +605,7 @@ async def test_event_hub_drops_slow_subscribers_without_blocking() -> None:
     [
         ["proof-node", "--listen", "nohost"],
         ["proof-node", "--listen", "127.0.0.1:99999"],
-        ["proof-node", "--engine", "native"],
+        ["proof-node", "--engine", "gpu"],
         ["proof-node", "--chain-id", "x"],
         ["proof-node", "--bogus"],
     ],
@@ -639,7 +641,7 @@ async def test_cli_serves_until_sigterm() -> None:
                     pytest.fail(f"proof-node exited before listening: {stderr.decode()}")
                 line += chunk
         text = line.decode()
-        assert "TEST DOUBLE" in text and "fake-test-double" in text
+        assert "engine native" in text and "TEST DOUBLE" not in text
         url = text.split()[3]
         async with httpx.AsyncClient(base_url=url) as client:
             listing = (await client.get("/v1/proof_types")).json()
@@ -651,3 +653,32 @@ async def test_cli_serves_until_sigterm() -> None:
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+def test_cli_bad_proof_engine_file_exits_2_with_one_line(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.json").write_text('{"execution_proofs": [{"proof_type": 999}]}')
+    assert cli_main(["proof-node", "--proof-engine", str(tmp_path / "bad.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Uint8" in err
+
+
+async def test_native_engine_behind_the_proof_node(nursery: trio.Nursery) -> None:
+    """HttpProofEngine -> our proof node -> NativeProofEngine (built-in mock, NOT a ZK proof)."""
+    native = NativeProofEngine(devnet_mock_config([ETHREX_SP1, RETH_SP1]))
+    app = ProofNodeApp(native, ProofNodeConfig(chain_id=CHAIN_ID))
+    port = await nursery.start(serve_proof_node, app)
+    request = new_payload_request(3)
+    with HttpProofEngine(f"http://127.0.0.1:{port}", chain_id=CHAIN_ID) as engine:
+        root = await in_thread(
+            engine.request_proofs, request, CHAIN_ID, SCHEMA, ProofAttributes([RETH_SP1])
+        )
+        proof = await in_thread(engine.get_proof, root, RETH_SP1)  # waits on SSE completion
+        assert len(proof.proof_data) == 128 * 1024
+        assert await in_thread(engine.verify_execution_proof, proof) is True
+        assert native.verify_execution_proof(proof)
+        tampered = bytearray(proof.proof_data)
+        tampered[90] ^= 1
+        bad = proof.copy_with(proof_data=bytes(tampered))
+        assert await in_thread(engine.verify_execution_proof, bad) is False
