@@ -1,7 +1,10 @@
-"""Network adapters for the EIP-8025 core (installed as ``eip8025_p2p``).
+"""I/O adapters for the EIP-8025 core (installed as ``eip8025_p2p``).
 
-This package is where trio and py-libp2p meet the pure core in :mod:`eip8025`; the core never
-imports from here. The gossip node lands with the p2p issue.
+Here trio, py-libp2p, httpx and hypercorn meet the pure core in :mod:`eip8025`; the core never
+imports from here. Modules: ``encoding`` (eth2 ssz_snappy gossip encoding and message-id),
+``enr`` (ENR with ``eproof``), ``devchain`` (deterministic devnet chain source), ``host`` /
+``gossip_topic`` / ``pending`` / ``libp2p_patches`` (the ``execution_proof`` topic on py-libp2p),
+``proof_engine_http`` / ``proof_node`` / ``proof_node_api`` (the proof-node HTTP API, both ends).
 """
 
 __all__: list[str] = []
