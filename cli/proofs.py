@@ -105,8 +105,9 @@ def _verify(args: argparse.Namespace) -> int:
     from ssz.exceptions import DeserializationError
 
     from eip8025.engine import ProofEngineError
-    from eip8025.profile import STATELESS_INPUT_SCHEMA_ID, ExecutionProof, PublicInput
+    from eip8025.profile import ExecutionProof
     from eip8025.proof_engine_config import ProofEngineConfigError
+    from eip8025.verification import get_public_input
 
     try:
         if args.root is not None:
@@ -118,12 +119,7 @@ def _verify(args: argparse.Namespace) -> int:
         proof = ExecutionProof(
             proof_data=Path(args.proof).read_bytes(),
             proof_type=args.proof_type,
-            public_input=PublicInput(
-                new_payload_request_root=root,
-                successful_validation=True,
-                chain_id=args.chain_id,
-                schema_id=STATELESS_INPUT_SCHEMA_ID,
-            ),
+            public_input=get_public_input(root, args.chain_id),
         )
         valid = _engine(args).verify_execution_proof(proof)
     except (

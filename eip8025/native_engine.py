@@ -35,6 +35,7 @@ from eip8025.proof_engine_config import (
     ProofTypeConfig,
     public_values_match,
 )
+from eip8025.verification import get_public_input
 
 __all__ = ["NativeProofEngine"]
 
@@ -132,12 +133,7 @@ class NativeProofEngine:
         if missing:
             raise ProofEngineUnavailable(f"no prover configured for proof types {missing}")
         root = new_payload_request.hash_tree_root()
-        public_input = PublicInput(
-            new_payload_request_root=root,
-            successful_validation=True,
-            chain_id=chain_id,
-            schema_id=schema_id,
-        )
+        public_input = get_public_input(root, chain_id, schema_id)
         with self._lock:
             self._requests[root] = (public_input, frozenset(proof_attributes.proof_types))
             self._requests.move_to_end(root)

@@ -17,6 +17,7 @@ import hashlib
 from eip8025.acceptance import AcceptanceRecord
 from eip8025.engine import ProofAttributes, ProofEngineUnavailable
 from eip8025.profile import ExecutionProof, PublicInput, SSZNewPayloadRequest
+from eip8025.verification import get_public_input
 
 __all__ = ["FAKE_PROOF_TAG", "FakeProofEngine", "RecordingForkChoiceSink", "fake_proof_data"]
 
@@ -61,12 +62,7 @@ class FakeProofEngine:
         if self.down:
             raise ProofEngineUnavailable("fake proof engine is switched off")
         root = new_payload_request.hash_tree_root()
-        public_input = PublicInput(
-            new_payload_request_root=root,
-            successful_validation=True,
-            chain_id=chain_id,
-            schema_id=schema_id,
-        )
+        public_input = get_public_input(root, chain_id, schema_id)
         self._requests[root] = (public_input, tuple(proof_attributes.proof_types))
         return root
 

@@ -41,6 +41,7 @@ __all__ = [
     "SpecContext",
     "get_execution_proof",
     "get_new_payload_request",
+    "get_public_input",
     "get_supported_proof_types",
     "kzg_commitment_to_versioned_hash",
     "process_execution_proof",
@@ -140,6 +141,21 @@ def get_new_payload_request(
     )
 
 
+def get_public_input(
+    new_payload_request_root: bytes, chain_id: int, schema_id: int = STATELESS_INPUT_SCHEMA_ID
+) -> PublicInput:
+    """The ``PublicInput`` of a successful validation, as ``get_execution_proof`` builds it.
+
+    Also what proof engines derive for ``request_proofs`` and for verifying a proof by root.
+    """
+    return PublicInput(
+        new_payload_request_root=new_payload_request_root,
+        successful_validation=True,
+        chain_id=chain_id,
+        schema_id=schema_id,
+    )
+
+
 def get_execution_proof(
     state: BeaconStateView,
     proof_envelope: ExecutionProofEnvelope,
@@ -149,11 +165,8 @@ def get_execution_proof(
 ) -> ExecutionProof:
     """Construct the ``ExecutionProof`` for submission to the proof engine."""
     new_payload_request = get_new_payload_request(state.bid_blob_kzg_commitments, payload_envelope)
-    public_input = PublicInput(
-        new_payload_request_root=new_payload_request.hash_tree_root(),
-        successful_validation=True,
-        chain_id=ctx.config.deposit_chain_id,
-        schema_id=STATELESS_INPUT_SCHEMA_ID,
+    public_input = get_public_input(
+        new_payload_request.hash_tree_root(), ctx.config.deposit_chain_id
     )
     return ExecutionProof(
         proof_data=proof_envelope.proof_data,

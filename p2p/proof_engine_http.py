@@ -50,6 +50,7 @@ from eip8025.profile import (
     SpecConfig,
     SSZNewPayloadRequest,
 )
+from eip8025.verification import get_public_input
 
 from .proof_node_api import (
     PATH_PROOF_REQUESTS,
@@ -375,12 +376,7 @@ class HttpProofEngine:
             ) from None
 
     def _public_input(self, new_payload_request_root: bytes) -> PublicInput:
-        return PublicInput(
-            new_payload_request_root=new_payload_request_root,
-            successful_validation=True,
-            chain_id=self.chain_id,
-            schema_id=self.schema_id,
-        )
+        return get_public_input(new_payload_request_root, self.chain_id, self.schema_id)
 
     def _post_json(
         self, what: str, path: str, params: dict[str, str], body: bytes, timeout: httpx.Timeout

@@ -67,6 +67,7 @@ from eip8025.profile import (
     PublicInput,
     SSZNewPayloadRequest,
 )
+from eip8025.verification import get_public_input
 
 from .proof_node_api import (
     PATH_PROOF_REQUESTS,
@@ -646,12 +647,7 @@ class ProofNodeApp:
             proof = ExecutionProof(
                 proof_data=body,
                 proof_type=proof_type,
-                public_input=PublicInput(
-                    new_payload_request_root=root,
-                    successful_validation=True,
-                    chain_id=cfg.chain_id,
-                    schema_id=cfg.schema_id,
-                ),
+                public_input=get_public_input(root, cfg.chain_id, cfg.schema_id),
             )
             try:
                 with trio.fail_after(cfg.verify_timeout):
@@ -795,12 +791,7 @@ class ProofNodeApp:
             for proof_type in job.proof_types:
                 self._fail(job.root, proof_type, failed.reason, failed.error)
             return
-        expected = PublicInput(
-            new_payload_request_root=job.root,
-            successful_validation=True,
-            chain_id=cfg.chain_id,
-            schema_id=cfg.schema_id,
-        )
+        expected = get_public_input(job.root, cfg.chain_id, cfg.schema_id)
         for proof_type in job.proof_types:
             try:
                 proof = await self._engine_call(self.engine.get_proof, job.root, proof_type)
