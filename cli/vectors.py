@@ -15,18 +15,18 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="vectors_command", required=True)
     generate = actions.add_parser(
         "generate",
-        help="write the gossip_execution_proof and execution_proof_acceptance vectors",
+        help="write the gossip_execution_proof, execution_proof_acceptance and mock vectors",
         description=(
             "Write OUT/tests/minimal/eip8025/{networking/gossip_execution_proof,"
-            "fork_choice/execution_proof_acceptance}/... deterministically (byte for byte the "
-            "committed vectors/ tree when run with the pinned libraries)."
+            "fork_choice/execution_proof_acceptance,proof_engine/mock}/... deterministically "
+            "(byte for byte the committed vectors/ tree when run with the pinned libraries)."
         ),
     )
     generate.add_argument("out", help="folder that holds (or will hold) tests/")
     generate.add_argument(
         "--force",
         action="store_true",
-        help="replace the two generated handler folders if they exist (nothing else is touched)",
+        help="replace the three generated handler folders if they exist (nothing else is touched)",
     )
     generate.set_defaults(handler=_generate)
 

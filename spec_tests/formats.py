@@ -27,9 +27,15 @@ __all__ = [
     "GOSSIP_HANDLER",
     "GOSSIP_TOPIC",
     "MESSAGE_PREFIX",
+    "MOCK_BACKENDS",
+    "MOCK_HANDLER",
+    "MOCK_PROOF_FILE",
     "OUTCOMES",
     "PAYLOAD_PREFIX",
+    "PROOF_ENGINE_RUNNER",
+    "PUBLIC_VALUES_FORMS",
     "RAW_MESSAGE_PREFIX",
+    "VERIFIER_STATUSES",
     "config_for_preset",
     "dump_yaml",
     "field",
@@ -47,6 +53,17 @@ GOSSIP_HANDLER: Final = "gossip_execution_proof"
 ACCEPTANCE_HANDLER: Final = "execution_proof_acceptance"
 """Handler under the ``fork_choice`` runner."""
 GOSSIP_TOPIC: Final = "execution_proof"
+PROOF_ENGINE_RUNNER: Final = "proof_engine"
+MOCK_HANDLER: Final = "mock"
+"""Handler under the ``proof_engine`` runner: one ``ExecutionProof`` through the mock backends."""
+MOCK_PROOF_FILE: Final = "execution_proof"
+"""``execution_proof.ssz_snappy``: the ``ExecutionProof`` of a ``proof_engine/mock`` case."""
+MOCK_BACKENDS: Final = ("mock", "zkboost-mock")
+"""``backend`` values of a ``proof_engine/mock`` case: the proof-engine file's built-in backends."""
+PUBLIC_VALUES_FORMS: Final = ("ssz", "zkboost-v0.7")
+"""``public_values`` binding forms of the proof-engine file."""
+VERIFIER_STATUSES: Final = ("OK", "DECODE_PROOF", "VERIFY")
+"""What the native verifier answers, by ere-verifier-c status name (``ERE_OK``, ``ERE_ERR_…``)."""
 
 MESSAGE_PREFIX: Final = "execution_proof_"
 """``execution_proof_<0x hash_tree_root>.ssz_snappy``: a ``SignedExecutionProofEnvelope``."""
@@ -230,7 +247,12 @@ def state_from_yaml(data: Any) -> StaticStateView:
 
 
 class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML ships no type information
-    """Safe dumper: no aliases (``&id001``) for repeated values, block style at the root."""
+    """Safe dumper: no aliases (``&id001``) for repeated values, block style at the root.
+
+    Empty bytes are written ``'0x'``, quoted like every other ``0x`` string: PyYAML quotes those
+    because they would read back as numbers, but leaves a bare ``0x`` plain. (Only that one string
+    gets an explicit style: PyYAML writes a collection holding a styled scalar in block style.)
+    """
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
@@ -243,6 +265,14 @@ class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML ships no type in
         self.represented_objects: dict[int, Any] = {}
         self.object_keeper: list[Any] = []
         self.alias_key = None
+
+
+def _represent_str(dumper: _Dumper, data: str) -> Any:
+    style = "'" if data == "0x" else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def dump_yaml(document: Any, *, flow_leaves: bool) -> str:

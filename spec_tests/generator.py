@@ -1,10 +1,11 @@
 """Deterministic generator of our EIP-8025 vectors (``eip8025 vectors generate OUT``).
 
-Writes ``OUT/tests/minimal/eip8025/networking/gossip_execution_proof/...`` and
-``OUT/tests/minimal/eip8025/fork_choice/execution_proof_acceptance/...``. The output depends on
-nothing but this code and the pinned libraries (BLS signatures are deterministic, YAML keys keep
-their insertion order, no time or randomness), so regenerating reproduces the committed
-``vectors/`` byte for byte; a test checks it.
+Writes ``OUT/tests/minimal/eip8025/networking/gossip_execution_proof/...``,
+``OUT/tests/minimal/eip8025/fork_choice/execution_proof_acceptance/...`` and
+``OUT/tests/minimal/eip8025/proof_engine/mock/...``. The output depends on nothing but this code
+and the pinned libraries (BLS signatures are deterministic, YAML keys keep their insertion order,
+mock proofs are built here with zero padding, no time or randomness), so regenerating reproduces
+the committed ``vectors/`` byte for byte; a test checks it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from .formats import ACCEPTANCE_HANDLER, FORK, GOSSIP_HANDLER
+from .formats import ACCEPTANCE_HANDLER, FORK, GOSSIP_HANDLER, MOCK_HANDLER, PROOF_ENGINE_RUNNER
 from .gen_acceptance import acceptance_cases
 from .gen_gossip import gossip_cases
+from .gen_mock_proofs import mock_cases
 from .vector_case import PRESET, VectorCase
 
 __all__ = ["GENERATED_HANDLER_DIRS", "Generated", "OutputExists", "build_cases", "generate"]
@@ -23,6 +25,7 @@ __all__ = ["GENERATED_HANDLER_DIRS", "Generated", "OutputExists", "build_cases",
 GENERATED_HANDLER_DIRS = (
     Path("tests", PRESET, FORK, "networking", GOSSIP_HANDLER),
     Path("tests", PRESET, FORK, "fork_choice", ACCEPTANCE_HANDLER),
+    Path("tests", PRESET, FORK, PROOF_ENGINE_RUNNER, MOCK_HANDLER),
 )
 """The folders (relative to OUT) this generator owns entirely."""
 
@@ -42,7 +45,7 @@ class Generated:
 
 def build_cases() -> list[VectorCase]:
     """Every case, in memory, in a fixed order."""
-    cases = [*gossip_cases(), *acceptance_cases()]
+    cases = [*gossip_cases(), *acceptance_cases(), *mock_cases()]
     seen: set[str] = set()
     for case in cases:
         key = str(case.relative_dir)

@@ -19,10 +19,11 @@ from eip8025.ssz.sedes import decode
 
 from .acceptance_runner import run_execution_proof_acceptance
 from .errors import CaseFailure, CaseSkip
-from .formats import ACCEPTANCE_HANDLER, DECODE_ERRORS, GOSSIP_HANDLER
+from .formats import ACCEPTANCE_HANDLER, DECODE_ERRORS, GOSSIP_HANDLER, MOCK_HANDLER
 from .generic_types import GenericTypeUnknown, sedes_for_case
 from .gossip_runner import run_gossip_execution_proof
 from .layout import Case, discover_cases, read_snappy, read_yaml
+from .mock_proof_runner import run_proof_engine_mock
 from .values import from_yaml
 
 __all__ = [
@@ -120,13 +121,21 @@ def _run_fork_choice(case: Case) -> None:
     run_execution_proof_acceptance(case)
 
 
+def _run_proof_engine(case: Case) -> None:
+    if case.handler != MOCK_HANDLER:
+        raise CaseSkip(f"proof_engine/{case.handler} not implemented (only {MOCK_HANDLER})")
+    run_proof_engine_mock(case)
+
+
 RUNNERS: dict[str, Callable[[Case], None]] = {
     "ssz_static": _run_ssz_static,
     "ssz_generic": _run_ssz_generic,
     "networking": _run_networking,
     "fork_choice": _run_fork_choice,
+    "proof_engine": _run_proof_engine,
 }
-"""Runner name -> case handler. ``networking`` and ``fork_choice`` run the EIP-8025 handlers."""
+"""Runner name -> case handler. ``networking``, ``fork_choice`` and ``proof_engine`` run the
+EIP-8025 handlers."""
 
 
 def run_case(case: Case) -> CaseResult:

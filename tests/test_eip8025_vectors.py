@@ -1,5 +1,8 @@
 """Our EIP-8025 vectors: regeneration is byte-exact, and each runner fails on corrupted cases.
 
+The ``proof_engine/mock`` generator's transcription of the mock formats is checked against the
+native prover here as well.
+
 Every committed case also runs through ``tests/test_spec_vectors.py::test_vector``.
 """
 
@@ -15,13 +18,21 @@ import cramjam
 import pytest
 import yaml
 
-from eip8025 import profile
+from eip8025 import native, profile
 from eip8025.engine import ProofEngineUnavailable
 from eip8025.gossip import GossipReason
+from eip8025.proof_engine_config import devnet_mock_config
 from eip8025.verification import EnvelopeCheck
 from eip8025_cli import main as cli_main
 from eip8025_spec_tests import generator
 from eip8025_spec_tests.gen_acceptance import acceptance_cases
+from eip8025_spec_tests.gen_mock_proofs import (
+    MockInput,
+    devnet_vk,
+    mock_cases,
+    mock_proof,
+    zkboost_proof,
+)
 from eip8025_spec_tests.layout import Case, discover_cases
 from eip8025_spec_tests.runner import Outcome, run_tree
 from eip8025_spec_tests.vector_engine import VectorProofEngine
@@ -32,6 +43,7 @@ VECTORS = REPO / "vectors"
 _CASES = {c.id: c for c in discover_cases(VECTORS)}
 GOSSIP = "minimal/eip8025/networking/gossip_execution_proof/"
 ACCEPTANCE = "minimal/eip8025/fork_choice/execution_proof_acceptance/"
+MOCK = "minimal/eip8025/proof_engine/mock/"
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -406,7 +418,172 @@ ACCEPTANCE_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
 }
 
 
-@pytest.mark.parametrize("case_id", [STORED, NOT_STORED, BAD_SIG, ENGINE, FIRES, PRUNE])
+MOCK_VALID = MOCK + "valid/type_2_1_kib"
+MOCK_MIN = MOCK + "valid/type_1_minimum_size"
+MOCK_128K = MOCK + "valid/type_3_default_size_128_kib"
+MOCK_TAG = MOCK + "tampered/tag_bit_flipped"
+ZK_VALID = MOCK + "zkboost/valid_1_kib"
+ZK_ROOT = MOCK + "zkboost/wrong_root"
+MOCK_TRUE = "verify_execution_proof returned False, expected True"
+MOCK_FALSE = "verify_execution_proof returned True, expected False"
+MOCK_REFUSED = "the native verifier answered VERIFY, expected OK"
+
+
+def _proof_file(case_dir: Path) -> Path:
+    return case_dir / "execution_proof.ssz_snappy"
+
+
+def _proof_edit(edit: Callable[[profile.ExecutionProof], profile.ExecutionProof]) -> Corruption:
+    def apply(raw: bytes) -> bytes:
+        return edit(profile.ExecutionProof.decode_bytes(raw)).encode_bytes()
+
+    return _ssz_edit(_proof_file, apply)
+
+
+def _flip_proof_data(position: int) -> Corruption:
+    def edit(proof: profile.ExecutionProof) -> profile.ExecutionProof:
+        return proof.copy_with(proof_data=_flip(position)(proof.proof_data))
+
+    return _proof_edit(edit)
+
+
+def _input_changed(**changes: Any) -> Corruption:
+    return _proof_edit(lambda p: p.copy_with(public_input=p.public_input.copy_with(**changes)))
+
+
+def _update(name: str, **changes: Any) -> Corruption:
+    return _file_edit(name, lambda document: document.update(changes))
+
+
+def _drop(name: str, key: str) -> Corruption:
+    return _file_edit(name, lambda document: document.pop(key))
+
+
+# name -> (valid case, corruption, text the failure reason must contain)
+MOCK_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
+    "mock_padding_byte_flipped": (
+        MOCK_VALID,
+        _flip_proof_data(600),
+        MOCK_TRUE + "; " + MOCK_REFUSED,
+    ),
+    "mock_tag_byte_flipped": (MOCK_MIN, _flip_proof_data(100), MOCK_TRUE),
+    "mock_header_byte_flipped": (
+        MOCK_MIN,
+        _flip_proof_data(16),
+        "answered DECODE_PROOF, expected OK",
+    ),
+    "mock_byte_flipped_in_128_kib_proof": (MOCK_128K, _flip_proof_data(70_000), MOCK_REFUSED),
+    "mock_ssz_last_byte_flipped": (
+        MOCK_VALID,
+        _ssz_edit(_proof_file, _flip(-1)),
+        MOCK_TRUE,
+    ),
+    "mock_input_root_changed": (
+        MOCK_VALID,
+        _input_changed(new_payload_request_root=b"\x07" * 32),
+        MOCK_TRUE,
+    ),
+    "mock_input_chain_id_changed": (MOCK_VALID, _input_changed(chain_id=6), MOCK_TRUE),
+    "mock_expected_valid_to_false": (MOCK_VALID, _update("expected.yaml", valid=False), MOCK_FALSE),
+    "mock_expected_invalid_to_true": (MOCK_TAG, _update("expected.yaml", valid=True), MOCK_TRUE),
+    "mock_expected_status_changed": (
+        MOCK_TAG,
+        _update("expected.yaml", verifier_status="DECODE_PROOF"),
+        "answered VERIFY, expected DECODE_PROOF",
+    ),
+    "mock_expected_public_values_changed": (
+        MOCK_VALID,
+        _update("expected.yaml", public_values="0x" + "00" * 43),
+        "returned public values 0x",
+    ),
+    "mock_vk_changed": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", program_vk="0x" + "11" * 32),
+        MOCK_TRUE + "; " + MOCK_REFUSED,
+    ),
+    "mock_backend_changed": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", backend="zkboost-mock"),
+        MOCK_TRUE,
+    ),
+    "mock_form_changed": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", public_values="zkboost-v0.7"),
+        MOCK_TRUE,
+    ),
+    "zkboost_form_changed": (
+        ZK_VALID,
+        _update("proof_engine.yaml", public_values="ssz"),
+        MOCK_TRUE,
+    ),
+    "zkboost_committed_byte_flipped": (
+        ZK_VALID,
+        _flip_proof_data(0),
+        MOCK_TRUE + "; the native verifier returned public values",
+    ),
+    "zkboost_input_root_changed": (
+        ZK_VALID,
+        _input_changed(new_payload_request_root=b"\x07" * 32),
+        MOCK_TRUE,
+    ),
+    "zkboost_wrong_root_expected_true": (ZK_ROOT, _update("expected.yaml", valid=True), MOCK_TRUE),
+    "proof_type_differs_from_config": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", proof_type=3),
+        "the proof has type 2, proof_engine.yaml configures 3",
+    ),
+    "backend_library": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", backend="library"),
+        "backend is 'library', not one of",
+    ),
+    "engine_refuses_empty_mock_vk": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", program_vk="0x"),
+        "the proof engine refuses proof_engine.yaml",
+    ),
+    "status_not_ok_with_public_values": (
+        MOCK_VALID,
+        _update("expected.yaml", verifier_status="VERIFY"),
+        "public_values without status OK",
+    ),
+    "public_values_missing": (
+        MOCK_VALID,
+        _drop("expected.yaml", "public_values"),
+        "public_values is not a 0x-hex string",
+    ),
+    "valid_not_a_bool": (
+        MOCK_VALID,
+        _update("expected.yaml", valid="true"),
+        "valid is str, expected bool",
+    ),
+    "expected_unknown_key": (
+        MOCK_VALID,
+        _update("expected.yaml", verified=True),
+        "unknown keys ['verified']",
+    ),
+    "config_unknown_key": (
+        MOCK_VALID,
+        _update("proof_engine.yaml", proof_size=1024),
+        "unknown keys ['proof_size']",
+    ),
+    "proof_not_ssz": (
+        MOCK_VALID,
+        lambda d: _proof_file(d).write_bytes(bytes(cramjam.snappy.compress_raw(b"\x01\x02"))),
+        "is not an ExecutionProof",
+    ),
+    "expected_file_missing": (
+        MOCK_VALID,
+        lambda d: (d / "expected.yaml").unlink(),
+        "FileNotFoundError",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    [STORED, NOT_STORED, BAD_SIG, ENGINE, FIRES, PRUNE, MOCK_VALID, MOCK_TAG, ZK_VALID, ZK_ROOT],
+)
 def test_uncorrupted_copies_pass(case_id: str, tmp_path: Path) -> None:
     _copy(case_id, tmp_path)
     [result] = run_tree(tmp_path)
@@ -415,8 +592,8 @@ def test_uncorrupted_copies_pass(case_id: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("case_id", "corrupt", "needle"),
-    [*GOSSIP_CORRUPTIONS.values(), *ACCEPTANCE_CORRUPTIONS.values()],
-    ids=[*GOSSIP_CORRUPTIONS, *ACCEPTANCE_CORRUPTIONS],
+    [*GOSSIP_CORRUPTIONS.values(), *ACCEPTANCE_CORRUPTIONS.values(), *MOCK_CORRUPTIONS.values()],
+    ids=[*GOSSIP_CORRUPTIONS, *ACCEPTANCE_CORRUPTIONS, *MOCK_CORRUPTIONS],
 )
 def test_runner_reports_corrupted_case_as_failed(
     case_id: str, corrupt: Corruption, needle: str, tmp_path: Path
@@ -467,6 +644,7 @@ def test_equivalent_reasons_are_accepted_and_only_those(tmp_path: Path) -> None:
         (FIRES, "minimal/eip8025/fork_choice/on_block/x/y", "fork_choice/on_block"),
         (STORED, "general/eip8025/networking/gossip_execution_proof/x/y", "preset 'general'"),
         (STORED, "minimal/eip8025/sanity/blocks/x/y", "runner sanity"),
+        (MOCK_VALID, "minimal/eip8025/proof_engine/zkvm/x/y", "proof_engine/zkvm"),
     ],
 )
 def test_unsupported_cases_are_skipped_with_a_reason(
@@ -538,7 +716,7 @@ def test_case_ids_are_stable() -> None:
 
 def test_readme_case_counts_match_the_tree() -> None:
     readme = (VECTORS / "README.md").read_text()
-    for handler in (GOSSIP, ACCEPTANCE):
+    for handler in (GOSSIP, ACCEPTANCE, MOCK):
         runner_handler = "/".join(handler.split("/")[2:4])
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{runner_handler}`"))
         documented = {s: int(n) for s, n in re.findall(r"`(\w+)` \((\d+)\)", row)}
@@ -548,3 +726,121 @@ def test_readme_case_counts_match_the_tree() -> None:
                 suite = case_id.split("/")[4]
                 actual[suite] = actual.get(suite, 0) + 1
         assert documented == actual, runner_handler
+
+
+# ---------------------------------------------------------------------------------------------
+# proof_engine/mock: coverage, size, and the generator's transcription of the mock formats
+# ---------------------------------------------------------------------------------------------
+
+
+def _mock_documents() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    return {
+        case_id: (
+            yaml.safe_load((case.path / "proof_engine.yaml").read_text()),
+            yaml.safe_load((case.path / "expected.yaml").read_text()),
+        )
+        for case_id, case in _CASES.items()
+        if case_id.startswith(MOCK)
+    }
+
+
+def test_mock_vectors_cover_every_class_and_stay_small() -> None:
+    documents = _mock_documents()
+    names = {case_id.removeprefix(MOCK) for case_id in documents}
+    assert {name.split("/")[0] for name in names} == {
+        "valid",
+        "tampered",
+        "wrong_vk",
+        "public_input",
+        "zkboost",
+        "config_mismatch",
+    }
+    for needle in (
+        "tampered/magic",
+        "tampered/version",
+        "tampered/kind",
+        "tampered/reserved",
+        "tampered/public_values_length",
+        "tampered/public_values_length_256_padded",
+        "tampered/total_length",
+        "tampered/public_values_byte",
+        "tampered/tag",
+        "tampered/padding",
+        "tampered/truncated",
+        "wrong_vk/",
+        "public_input/root_mismatch",
+        "public_input/chain_id_mismatch",
+        "public_input/schema_id",
+        "public_input/successful_validation_false",
+        "zkboost/valid",
+        "zkboost/wrong_root",
+        "valid/type_3_default_size_128_kib",
+    ):
+        assert any(name.startswith(needle) for name in names), needle
+    seen = {
+        (config["backend"], config["public_values"], expected["valid"], expected["verifier_status"])
+        for config, expected in documents.values()
+    }
+    for backend, form in (("mock", "ssz"), ("zkboost-mock", "zkboost-v0.7")):
+        assert {(v, s) for b, f, v, s in seen if (b, f) == (backend, form)} == {
+            (True, "OK"),
+            (False, "OK"),
+            (False, "DECODE_PROOF"),
+        } | ({(False, "VERIFY")} if backend == "mock" else set())
+    assert {(b, f) for b, f, _, _ in seen} == {
+        ("mock", "ssz"),
+        ("mock", "zkboost-v0.7"),
+        ("zkboost-mock", "zkboost-v0.7"),
+        ("zkboost-mock", "ssz"),
+    }
+    size = sum(len(data) for p, data in _files(VECTORS / "tests").items() if p.startswith(MOCK))
+    assert size < 100_000, f"proof_engine/mock is {size:,} bytes"
+
+
+def test_valid_mock_cases_expect_their_public_input_as_public_values() -> None:
+    for case_id, (config, expected) in _mock_documents().items():
+        if config["backend"] == "mock" and expected["valid"]:
+            raw = cramjam.snappy.decompress_raw(
+                (_CASES[case_id].path / "execution_proof.ssz_snappy").read_bytes()
+            )
+            proof = profile.ExecutionProof.decode_bytes(bytes(raw))
+            assert expected["public_values"] == "0x" + proof.public_input.encode_bytes().hex()
+
+
+INPUTS = [
+    MockInput(),
+    MockInput(root=bytes(32), chain_id=2**64 - 1),
+    MockInput(successful_validation=False, schema_id=0x1502),
+]
+
+
+@pytest.mark.parametrize("public_input", INPUTS)
+def test_mock_transcription_matches_the_native_prover(public_input: MockInput) -> None:
+    assert public_input.ssz() == public_input.container().encode_bytes()
+    for vk, size in ((b"\x05", 107), (b"vk" * 40, 256), (devnet_vk(2), 131072)):
+        proof, public_values = native.Prover(native.ZkVMKind.MOCK, vk, proof_size=size).prove(
+            public_input.ssz()
+        )
+        assert (mock_proof(vk, public_input.ssz(), size), public_input.ssz()) == (
+            proof,
+            public_values,
+        )
+    zk_proof, zk_values = native.Prover(native.ZkVMKind.ZKBOOST_MOCK, b"", proof_size=64).prove(
+        public_input.ssz()
+    )
+    ours = zkboost_proof(public_input, 64)
+    assert ours[:32] == zk_proof[:32] == zk_values
+    assert ours[32:] == bytes(32)  # ours pads with zeros, zkboost's prover with random bytes
+    verifier = native.Verifier(native.ZkVMKind.ZKBOOST_MOCK, b"")
+    assert verifier.verify(ours) == verifier.verify(zk_proof) == zk_values
+
+
+def test_devnet_vk_is_the_devnet_configuration() -> None:
+    for proof_type in (1, 2):
+        config = devnet_mock_config([proof_type]).proof_types[proof_type]
+        assert devnet_vk(proof_type) == config.program_vk
+
+
+def test_mock_cases_generate_deterministically() -> None:
+    first = [(c.relative_dir, c.files) for c in mock_cases()]
+    assert first == [(c.relative_dir, c.files) for c in mock_cases()]
