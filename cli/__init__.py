@@ -20,6 +20,8 @@ SUBCOMMAND_MODULES: dict[str, str] = {
     "proof-node": "eip8025_cli.proof_node",
     "prove": "eip8025_cli.proofs",
     "verify": "eip8025_cli.proofs",
+    "node": "eip8025_cli.node",
+    "devnet": "eip8025_cli.devnet",
 }
 """Subcommand name -> module implementing ``register(subparsers)``."""
 

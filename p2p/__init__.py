@@ -4,7 +4,8 @@ Here trio, py-libp2p, httpx and hypercorn meet the pure core in :mod:`eip8025`; 
 imports from here. Modules: ``encoding`` (eth2 ssz_snappy gossip encoding and message-id),
 ``enr`` (ENR with ``eproof``), ``devchain`` (deterministic devnet chain source), ``host`` /
 ``gossip_topic`` / ``pending`` / ``libp2p_patches`` (the ``execution_proof`` topic on py-libp2p),
-``proof_engine_http`` / ``proof_node`` / ``proof_node_api`` (the proof-node HTTP API, both ends).
+``proof_engine_http`` / ``proof_node`` / ``proof_node_api`` (the proof-node HTTP API, both ends),
+``node`` / ``metrics`` / ``devnet`` (``eip8025 node``, its Prometheus metrics, ``eip8025 devnet``).
 """
 
 __all__: list[str] = []

@@ -1,0 +1,358 @@
+"""``eip8025 node``: a standalone EIP-8025 node on the devnet chain (:mod:`eip8025_p2p.node`).
+
+    eip8025 node --stateless-validation --listen 127.0.0.1:9000 --peers enr:...
+    eip8025 node --stateless-validation --proof-types 1,2,3,5,6 --proof-threshold 3
+    eip8025 node --proof-generation --generate-proof-types 2 --validator-keys 1:0x... ...
+
+stdout carries one JSON object per line (``ready``, ``genesis``, ``block``, ``verdict``,
+``published``, ``accepted``, ``done``; see :mod:`eip8025_p2p.node`); logs go to stderr. Bad flags or
+configuration (including a policy that can never be met): one ``eip8025 node: error: ...`` line on
+stderr and exit code 2; a runtime failure (e.g. the port is taken): one line and exit code 1.
+
+The network stack is imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eip8025.prover import ProverIdentity
+    from eip8025_p2p.node import NodeConfig
+
+__all__ = ["parse_proof_types", "register"]
+
+PROG = "eip8025 node"
+DEFAULT_LISTEN = "127.0.0.1:9000"
+
+
+def parse_proof_types(text: str) -> tuple[int, ...]:
+    """``1,2,3`` or registry names (``ethrex-sp1``) -> ids; argparse type function."""
+    from eip8025.profile import DEFAULT_REGISTRY
+
+    types: list[int] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if item.isdigit():
+            types.append(int(item))
+            continue
+        try:
+            types.append(DEFAULT_REGISTRY.by_name(item).id)
+        except KeyError:
+            raise argparse.ArgumentTypeError(f"unknown proof type {item!r}") from None
+    if not types:
+        raise argparse.ArgumentTypeError("no proof types given")
+    return tuple(types)
+
+
+def _listen(text: str) -> tuple[str, int]:
+    import ipaddress
+
+    host, sep, port = text.rpartition(":")
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected IPv4:PORT, got {text!r}") from None
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected IPv4:PORT, got {text!r}")
+    return host, int(port)
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port 0..65535, got {text!r}")
+    return int(text)
+
+
+def _genesis(text: str) -> int | str:
+    if text == "stdin":
+        return text
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected unix seconds or 'stdin', got {text!r}")
+    return int(text)
+
+
+def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags shared with ``eip8025 devnet`` (the chain every node must agree on)."""
+    parser.add_argument(
+        "--proof-types",
+        type=parse_proof_types,
+        default=None,
+        metavar="1,2,3,5,6",
+        help="accepted proof types, ids or names (n of the k-of-n policy; default 1,2,3,5,6)",
+    )
+    parser.add_argument(
+        "--proof-threshold",
+        type=_positive_int,
+        default=None,
+        metavar="K",
+        help="k: distinct verified proof types that make a payload proven (default 3)",
+    )
+    parser.add_argument(
+        "--proof-engine",
+        metavar="PATH|URL",
+        help="proof-engine JSON file (native, in-process) or http(s) URL of a proof node; "
+        "default: the built-in devnet mock (NOT a zero-knowledge proof)",
+    )
+    parser.add_argument("--devnet-seed", default=None, help="devnet chain seed")
+    parser.add_argument(
+        "--seconds-per-slot", type=_positive_int, default=None, help="slot length (default 6)"
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``node`` subcommand."""
+    parser = subparsers.add_parser(
+        "node",
+        help="run an EIP-8025 node on the devnet chain (stateless validation / proof generation)",
+        description="An EIP-8025 node on the deterministic devnet chain. stdout: JSON lines.",
+    )
+    roles = parser.add_argument_group("roles")
+    roles.add_argument(
+        "--stateless-validation",
+        action="store_true",
+        help="validate, verify and store proofs and run the k-of-n policy (no execution client)",
+    )
+    roles.add_argument(
+        "--proof-generation",
+        action="store_true",
+        help="prove every new payload, sign with --validator-keys, self-validate, publish",
+    )
+    add_devnet_flags(parser)
+    parser.add_argument(
+        "--generate-proof-types",
+        type=parse_proof_types,
+        default=None,
+        metavar="2,5",
+        help="with --proof-generation: the types this node proves (default: all accepted)",
+    )
+    parser.add_argument(
+        "--validator-keys",
+        action="append",
+        default=[],
+        metavar="[INDEX:]KEY",
+        help="signing keys, comma-separated or repeated: a raw 0x key or an EIP-2335 keystore "
+        "file, optionally prefixed by its validator index (else looked up in the registry)",
+    )
+    parser.add_argument(
+        "--validator-password-file", metavar="PATH", help="password of the keystore(s)"
+    )
+    parser.add_argument(
+        "--listen",
+        type=_listen,
+        default=_listen(DEFAULT_LISTEN),
+        metavar="IPv4:PORT",
+        help=f"libp2p TCP listen address (default {DEFAULT_LISTEN}; port 0 picks one)",
+    )
+    parser.add_argument(
+        "--peers",
+        action="append",
+        default=[],
+        metavar="ENR|MULTIADDR",
+        help="static peers (enr:... or /ip4/../tcp/../p2p/..), comma-separated or repeated; "
+        "kept connected and redialled",
+    )
+    parser.add_argument(
+        "--datadir", metavar="DIR", help="keeps the node key (DIR/node-key); default: ephemeral"
+    )
+    parser.add_argument(
+        "--metrics-port",
+        type=_port,
+        default=None,
+        metavar="PORT",
+        help="serve Prometheus metrics on http://ADDRESS:PORT/metrics (0 picks a port)",
+    )
+    parser.add_argument("--metrics-address", default="127.0.0.1", help="default 127.0.0.1")
+    parser.add_argument(
+        "--genesis-time",
+        type=_genesis,
+        default=None,
+        metavar="UNIX|stdin",
+        help="devnet genesis (default: now). 'stdin': wait for a 'genesis <t>' line on stdin, "
+        "then stop on a 'stop' line or end of input (for orchestrators)",
+    )
+    parser.add_argument(
+        "--devnet-validators", type=_positive_int, default=64, help="registry size (default 64)"
+    )
+    parser.add_argument(
+        "--slots", type=_positive_int, default=None, help="stop after this slot (default: never)"
+    )
+    parser.add_argument(
+        "--arrival-jitter",
+        type=_non_negative,
+        default=None,
+        metavar="SECONDS",
+        help="max per-node block arrival delay (default: a quarter slot)",
+    )
+    parser.add_argument("--name", default="node", help="name used in output lines")
+    parser.add_argument(
+        "--byzantine",
+        action="store_true",
+        help="FAULT INJECTION (devnets only): publish invalid proofs with valid signatures",
+    )
+    parser.add_argument(
+        "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return code
+
+
+def _split(values: list[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _load_keys(args: argparse.Namespace, base: NodeConfig) -> tuple[ProverIdentity, ...]:
+    from eip8025.bls import default_backend
+    from eip8025.keystore import KeystoreError, load_validator_key
+    from eip8025.prover import ProverIdentity
+    from eip8025_p2p.node import NodeConfigError, find_validator_index
+
+    keys = []
+    for item in _split(args.validator_keys):
+        prefix, sep, rest = item.partition(":")
+        index: int | None = None
+        source = item
+        if sep and prefix.isdigit():
+            index, source = int(prefix), rest
+        try:
+            secret = load_validator_key(
+                source, password_file=args.validator_password_file, bls=default_backend()
+            )
+        except (KeystoreError, ValueError) as exc:
+            raise NodeConfigError(f"--validator-keys: {exc}") from None
+        if index is None:
+            index = find_validator_index(base, secret)
+        keys.append(ProverIdentity(index, secret))
+    return tuple(keys)
+
+
+def build_config(args: argparse.Namespace) -> NodeConfig:
+    """The :class:`NodeConfig` of parsed flags (no network activity).
+
+    Raises:
+        NodeConfigError: Unusable flags or files.
+    """
+    import dataclasses
+
+    from eip8025_p2p.devchain import DevnetChain
+    from eip8025_p2p.node import NodeConfig, load_node_key, parse_peer
+
+    seconds = args.seconds_per_slot or 6
+    controlled = args.genesis_time == "stdin"
+    genesis = None if controlled else args.genesis_time
+    if genesis is None and not controlled:
+        genesis = int(time.time())
+    base = NodeConfig(
+        secret=bytes(32),
+        stateless_validation=args.stateless_validation,
+        proof_generation=args.proof_generation,
+        generate_proof_types=args.generate_proof_types or (),
+        listen_ip=args.listen[0],
+        listen_port=args.listen[1],
+        genesis_time=genesis,
+        seconds_per_slot=seconds,
+        slots=args.slots,
+        linger=None if controlled or args.slots is None else float(seconds),
+        arrival_jitter=seconds / 4 if args.arrival_jitter is None else args.arrival_jitter,
+        byzantine=args.byzantine,
+        metrics_address=args.metrics_address,
+        metrics_port=args.metrics_port,
+        name=args.name,
+        validator_count=args.devnet_validators,
+    )
+    if args.proof_types is not None:
+        base = dataclasses.replace(base, proof_types=args.proof_types)
+    if args.proof_threshold is not None:
+        base = dataclasses.replace(base, threshold=args.proof_threshold)
+    if args.devnet_seed is not None:
+        base = dataclasses.replace(base, seed=args.devnet_seed)
+    fork_digest = DevnetChain(base.devnet_spec()).fork_digest
+    peers = tuple(parse_peer(text, fork_digest) for text in _split(args.peers))
+    keys = _load_keys(args, base)
+    return dataclasses.replace(
+        base, secret=load_node_key(args.datadir), peers=peers, validator_keys=keys
+    )
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _run(args: argparse.Namespace) -> int:
+    import trio
+
+    from eip8025_p2p.node import (
+        DevnetNode,
+        NodeConfigError,
+        StdinControl,
+        build_proof_engine,
+        run_with_signals,
+        spec_config,
+    )
+
+    logging.basicConfig(
+        level=getattr(logging, args.log_level),
+        stream=sys.stderr,
+        format=f"%(asctime)s {args.name} %(levelname)s %(name)s: %(message)s",
+    )
+    holder: list[DevnetNode] = []
+
+    def emit(event: dict[str, Any]) -> None:
+        try:
+            sys.stdout.write(json.dumps(event, separators=(",", ":")) + "\n")
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError):  # the reader is gone: stop
+            if holder:
+                holder[0].stop.set()
+
+    try:
+        config = build_config(args)
+        engine = build_proof_engine(
+            args.proof_engine, config.proof_types, spec_config(config).deposit_chain_id
+        )
+        control = StdinControl() if args.genesis_time == "stdin" else None
+        node = DevnetNode(config, engine, emit, control=control)
+    except NodeConfigError as exc:
+        return _fail(str(exc))
+    holder.append(node)
+    try:
+        trio.run(run_with_signals, node)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one line for any runtime failure (e.g. the port is taken)
+        leaf = _leaf(exc)
+        logging.getLogger(__name__).debug("node failed", exc_info=exc)
+        return _fail(f"{type(leaf).__name__}: {leaf}", 1)
+    finally:
+        close = getattr(engine, "close", None)
+        if callable(close):
+            close()
+    return 0
