@@ -7,11 +7,29 @@ import sys
 from setuptools import Extension, setup
 
 NATIVE = "csrc"
-SOURCES = ["module.c", "sha256.c", "sha256_x86.c", "hash_layer.c", "mock.c"]
+SOURCES = [
+    "module.c",
+    "sha256.c",
+    "sha256_x86.c",
+    "hash_layer.c",
+    "mock.c",
+    "bn254_field.c",
+    "bn254_curve.c",
+    "bn254_pairing.c",
+    "bn254_api.c",
+    "groth16.c",
+    "py_bn254.c",
+]
 HEADERS = [
     "include/ere_verifier.h",
     "include/eip8025_prover.h",
     "include/eip8025_mock.h",
+    "include/eip8025_groth16.h",
+    "bn254.h",
+    "bn254_fp.h",
+    "bn254_constants.h",
+    "bn254_group_impl.h",
+    "pymodule.h",
     "backends.h",
     "hash_layer.h",
     "sha256.h",

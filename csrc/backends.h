@@ -40,4 +40,21 @@ int32_t e8_builtin_prover_new_sized(uint32_t kind, const uint8_t *program, size_
 /* Smallest proof the built-in prover of `kind` can produce, or 0 if `kind` is not built in. */
 size_t e8_builtin_min_proof_len(uint32_t kind);
 
+/* ---- Groth16 over BN254 (groth16.c; layouts and reasons in eip8025_groth16.h) ------------ */
+
+/* The built-in Groth16 verifiers (SP1 v4 and RISC Zero v3 kinds): REAL proof verification. */
+extern const e8_verifier_table e8_groth16_verifier_table;
+
+/* Reason string of the last failed Groth16 backend call on this thread (NULL if none). */
+const char *e8_groth16_last_reason(void);
+
+/* A decoded, fully validated Groth16 verifying key. */
+typedef struct e8_groth16_vk e8_groth16_vk;
+const char *e8_groth16_vk_decode(e8_groth16_vk **out, const uint8_t *data, size_t len);
+void e8_groth16_vk_free(e8_groth16_vk *vk);
+size_t e8_groth16_vk_inputs(const e8_groth16_vk *vk);
+/* NULL if the 256-byte proof verifies for the n 32-byte big-endian inputs, else the reason. */
+const char *e8_groth16_verify(const e8_groth16_vk *vk, const uint8_t proof[256],
+                              const uint8_t *inputs, size_t n_inputs);
+
 #endif /* EIP8025_NATIVE_BACKENDS_H */

@@ -21,10 +21,12 @@
 #include <unistd.h>
 
 #include "backends.h"
+#include "eip8025_groth16.h"
 #include "eip8025_mock.h"
 #include "eip8025_prover.h"
 #include "ere_verifier.h"
 #include "hash_layer.h"
+#include "pymodule.h"
 #include "sha256.h"
 
 /* Loader failures: not statuses of either ABI, so numbered well away from them. */
@@ -35,7 +37,7 @@
 /* Below this many input bytes hash_layer keeps the GIL (releasing costs more than hashing). */
 #define E8_GIL_RELEASE_BYTES 8192
 
-static PyObject *NativeError; /* eip8025._native.NativeError */
+PyObject *NativeError; /* eip8025._native.NativeError */
 static unsigned default_hash_threads = 1;
 
 static const char *status_name(long code) {
@@ -57,14 +59,14 @@ static const char *status_name(long code) {
 
 /* ---- NativeError ---------------------------------------------------------------------- */
 
-/* NativeError.__init__(self, message="", code=6, status=None, library=None) */
+/* NativeError.__init__(self, message="", code=6, status=None, library=None, reason=None) */
 static PyObject *nativeerror_init(PyObject *unused, PyObject *args, PyObject *kwargs) {
-    static char *kwlist[] = {"self", "message", "code", "status", "library", NULL};
-    PyObject *self, *message = NULL, *status = Py_None, *library = Py_None;
+    static char *kwlist[] = {"self", "message", "code", "status", "library", "reason", NULL};
+    PyObject *self, *message = NULL, *status = Py_None, *library = Py_None, *reason = Py_None;
     long code = ERE_ERR_INTERNAL;
     (void)unused;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OlOO:NativeError", kwlist, &self, &message,
-                                     &code, &status, &library)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OlOOO:NativeError", kwlist, &self,
+                                     &message, &code, &status, &library, &reason)) {
         return NULL;
     }
     PyObject *msg = message ? (Py_INCREF(message), message) : PyUnicode_FromString("");
@@ -83,7 +85,8 @@ static PyObject *nativeerror_init(PyObject *unused, PyObject *args, PyObject *kw
         status == Py_None ? PyUnicode_FromString(status_name(code)) : (Py_INCREF(status), status);
     if (!code_obj || !status_obj || PyObject_SetAttrString(self, "code", code_obj) < 0 ||
         PyObject_SetAttrString(self, "status", status_obj) < 0 ||
-        PyObject_SetAttrString(self, "library", library) < 0) {
+        PyObject_SetAttrString(self, "library", library) < 0 ||
+        PyObject_SetAttrString(self, "reason", reason) < 0) {
         Py_XDECREF(code_obj);
         Py_XDECREF(status_obj);
         return NULL;
@@ -100,28 +103,30 @@ static PyObject *nativeerror_reduce(PyObject *unused, PyObject *self) {
     PyObject *code = PyObject_GetAttrString(self, "code");
     PyObject *status = PyObject_GetAttrString(self, "status");
     PyObject *library = PyObject_GetAttrString(self, "library");
+    PyObject *reason = PyObject_GetAttrString(self, "reason");
     PyObject *result = NULL;
-    if (args && code && status && library) {
+    if (args && code && status && library && reason) {
         PyObject *message = PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1 &&
                                     PyUnicode_Check(PyTuple_GET_ITEM(args, 0))
                                 ? PyTuple_GET_ITEM(args, 0)
                                 : NULL;
         PyObject *text = message ? (Py_INCREF(message), message) : PyObject_Str(self);
         if (text) {
-            result = Py_BuildValue("O(NOOO)", (PyObject *)Py_TYPE(self), text, code, status,
-                                   library);
+            result = Py_BuildValue("O(NOOOO)", (PyObject *)Py_TYPE(self), text, code, status,
+                                   library, reason);
         }
     }
     Py_XDECREF(args);
     Py_XDECREF(code);
     Py_XDECREF(status);
     Py_XDECREF(library);
+    Py_XDECREF(reason);
     return result;
 }
 
 static PyMethodDef nativeerror_init_def = {
     "__init__", (PyCFunction)(void (*)(void))nativeerror_init, METH_VARARGS | METH_KEYWORDS,
-    "Initialise with (message, code=6, status=None, library=None)."};
+    "Initialise with (message, code=6, status=None, library=None, reason=None)."};
 static PyMethodDef nativeerror_reduce_def = {"__reduce__", nativeerror_reduce, METH_O,
                                              "Pickle support."};
 
@@ -150,28 +155,54 @@ static PyObject *make_native_error(void) {
     PyObject *cls = PyErr_NewExceptionWithDoc(
         "eip8025._native.NativeError",
         "A native status other than OK: a verifier/prover ABI status or a loader failure.\n\n"
-        "Attributes: code (int), status (name such as 'VERIFY'), library (path or None).",
+        "Attributes: code (int), status (name such as 'VERIFY'), library (path or None), reason\n"
+        "(machine-readable cause such as 'pairing_check_fails', or None).",
         PyExc_Exception, dict);
     Py_DECREF(dict);
     return cls;
 }
 
-/* Raise NativeError(message, code, status_name(code), library). Always returns NULL. */
-static PyObject *raise_native(long code, PyObject *library, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+/* Raise NativeError(message, code, status_name(code), library, reason). Always returns NULL. */
+static PyObject *raise_native_v(long code, PyObject *library, const char *reason,
+                                const char *fmt, va_list ap) {
     PyObject *msg = PyUnicode_FromFormatV(fmt, ap);
-    va_end(ap);
-    if (!msg) {
-        return NULL;
+    PyObject *reason_obj = reason ? PyUnicode_FromString(reason) : (Py_INCREF(Py_None), Py_None);
+    PyObject *exc = NULL;
+    if (msg && reason_obj) {
+        exc = PyObject_CallFunction(NativeError, "OlsOO", msg, code, status_name(code),
+                                    library ? library : Py_None, reason_obj);
     }
-    PyObject *exc = PyObject_CallFunction(NativeError, "OlsO", msg, code, status_name(code),
-                                          library ? library : Py_None);
-    Py_DECREF(msg);
+    Py_XDECREF(msg);
+    Py_XDECREF(reason_obj);
     if (exc) {
         PyErr_SetObject(NativeError, exc);
         Py_DECREF(exc);
     }
+    return NULL;
+}
+
+static PyObject *raise_native_lr(long code, PyObject *library, const char *reason,
+                                 const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    raise_native_v(code, library, reason, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+static PyObject *raise_native(long code, PyObject *library, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    raise_native_v(code, library, NULL, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+PyObject *e8_raise_reason(long code, const char *reason, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    raise_native_v(code, NULL, reason, fmt, ap);
+    va_end(ap);
     return NULL;
 }
 
@@ -351,6 +382,22 @@ static const char *builtin_backend_name(uint32_t kind) {
                                                : NULL;
 }
 
+/* Built-in verifiers: the mock kinds and the (real) Groth16 kinds. */
+static const char *builtin_verifier_name(uint32_t kind, const e8_verifier_table **table) {
+    if (kind == EIP8025_KIND_GROTH16_SP1_V4 || kind == EIP8025_KIND_GROTH16_RISC0_V3) {
+        *table = &e8_groth16_verifier_table;
+        return kind == EIP8025_KIND_GROTH16_SP1_V4 ? "groth16-sp1-v4" : "groth16-risc0-v3";
+    }
+    *table = &e8_builtin_verifier_table;
+    return builtin_backend_name(kind);
+}
+
+/* The machine-readable reason of the last failure of a built-in Groth16 call on this thread. */
+static const char *verifier_reason(const e8_verifier_table *table) {
+    return table->verify_fn == e8_groth16_verifier_table.verify_fn ? e8_groth16_last_reason()
+                                                                     : NULL;
+}
+
 /* Human-readable origin of a handle, for error messages. */
 static PyObject *origin_of(PyObject *library, PyObject *backend) {
     if (library) {
@@ -368,7 +415,7 @@ typedef struct {
     EreVerifier *handle; /* never NULL once constructed */
     uint32_t kind;
     PyObject *library;   /* str, or NULL for built-ins */
-    PyObject *backend;   /* "mock" | "zkboost-mock" | "library" */
+    PyObject *backend;   /* "mock" | "zkboost-mock" | "groth16-*" | "library" */
 } VerifierObject;
 
 static void Verifier_dealloc(VerifierObject *self) {
@@ -421,14 +468,17 @@ static PyObject *Verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwar
         memcpy(&self->table.free_fn, &slots[3], sizeof(void *));
         memcpy(&self->table.bytes_free_fn, &slots[4], sizeof(void *));
     } else {
-        self->table = e8_builtin_verifier_table;
-        const char *name = builtin_backend_name(kind);
+        const e8_verifier_table *table;
+        const char *name = builtin_verifier_name(kind, &table);
+        self->table = *table;
         if (!name) {
             raise_native(ERE_ERR_BAD_KIND, NULL,
                          "no built-in verifier for kind %u: the built-in backends are the MOCK "
-                         "kinds 0x%x (mock) and 0x%x (zkboost-mock); real zkVM kinds (ere: 0 "
-                         "openvm, 1 sp1, 2 zisk) need an ere-verifier-c library (library=path)",
-                         (unsigned)kind, EIP8025_KIND_MOCK, EIP8025_KIND_ZKBOOST_MOCK);
+                         "kinds 0x%x (mock) and 0x%x (zkboost-mock) and the Groth16 kinds 0x%x "
+                         "(SP1 v4) and 0x%x (RISC Zero v3); real zkVM kinds (ere: 0 openvm, "
+                         "1 sp1, 2 zisk) need an ere-verifier-c library (library=path)",
+                         (unsigned)kind, EIP8025_KIND_MOCK, EIP8025_KIND_ZKBOOST_MOCK,
+                         EIP8025_KIND_GROTH16_SP1_V4, EIP8025_KIND_GROTH16_RISC0_V3);
             goto fail;
         }
         self->backend = PyUnicode_FromString(name);
@@ -440,8 +490,10 @@ static PyObject *Verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwar
     int32_t rc;
     EreVerifier *handle = NULL;
     ere_verifier_new_fn new_fn = self->table.new_fn;
+    const char *reason;
     Py_BEGIN_ALLOW_THREADS
     rc = new_fn(kind, vk.buf, (uintptr_t)vk.len, &handle);
+    reason = rc == ERE_OK ? NULL : verifier_reason(&self->table);
     Py_END_ALLOW_THREADS
     if (rc != ERE_OK || !handle) {
         if (rc == ERE_OK) {
@@ -449,9 +501,10 @@ static PyObject *Verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwar
         }
         PyObject *origin = origin_of(self->library, self->backend);
         if (origin) {
-            raise_native(rc, self->library, "ere_verifier_new(kind=%u, %zd-byte vk) failed with "
-                         "status %s (%d) [%U]", (unsigned)kind, vk.len, status_name(rc), (int)rc,
-                         origin);
+            raise_native_lr(rc, self->library, reason,
+                            "ere_verifier_new(kind=%u, %zd-byte vk) failed with status %s (%d)%s%s "
+                            "[%U]", (unsigned)kind, vk.len, status_name(rc), (int)rc,
+                            reason ? ": " : "", reason ? reason : "", origin);
             Py_DECREF(origin);
         }
         goto fail;
@@ -487,8 +540,10 @@ static PyObject *Verifier_verify(VerifierObject *self, PyObject *proof_obj) {
     uint8_t *pv = NULL;
     uintptr_t pv_len = 0;
     int32_t rc;
+    const char *reason;
     Py_BEGIN_ALLOW_THREADS
     rc = self->table.verify_fn(self->handle, proof.buf, (uintptr_t)proof.len, &pv, &pv_len);
+    reason = rc == ERE_OK ? NULL : verifier_reason(&self->table);
     Py_END_ALLOW_THREADS
     Py_ssize_t proof_len = proof.len;
     PyBuffer_Release(&proof);
@@ -498,9 +553,10 @@ static PyObject *Verifier_verify(VerifierObject *self, PyObject *proof_obj) {
         }
         PyObject *origin = origin_of(self->library, self->backend);
         if (origin) {
-            raise_native(rc, self->library,
-                         "verification of a %zd-byte proof failed with status %s (%d) [%U]",
-                         proof_len, status_name(rc), (int)rc, origin);
+            raise_native_lr(rc, self->library, reason,
+                            "verification of a %zd-byte proof failed with status %s (%d)%s%s [%U]",
+                            proof_len, status_name(rc), (int)rc, reason ? ": " : "",
+                            reason ? reason : "", origin);
             Py_DECREF(origin);
         }
         return NULL;
@@ -902,6 +958,9 @@ PyMODINIT_FUNC PyInit__native(void) {
     if (!m) {
         return NULL;
     }
+    if (PyModule_AddFunctions(m, e8_bn254_methods) < 0) {
+        goto fail;
+    }
     NativeError = make_native_error();
     if (!NativeError) {
         goto fail;
@@ -977,6 +1036,10 @@ PyMODINIT_FUNC PyInit__native(void) {
         add_int(m, "KIND_ZISK", ERE_ZKVM_KIND_ZISK) < 0 ||
         add_int(m, "KIND_MOCK", EIP8025_KIND_MOCK) < 0 ||
         add_int(m, "KIND_ZKBOOST_MOCK", EIP8025_KIND_ZKBOOST_MOCK) < 0 ||
+        add_int(m, "KIND_GROTH16_SP1_V4", EIP8025_KIND_GROTH16_SP1_V4) < 0 ||
+        add_int(m, "KIND_GROTH16_RISC0_V3", EIP8025_KIND_GROTH16_RISC0_V3) < 0 ||
+        add_int(m, "GROTH16_PROOF_SIZE", EIP8025_GROTH16_PROOF_LEN) < 0 ||
+        add_int(m, "GROTH16_SELECTOR_SIZE", EIP8025_GROTH16_SELECTOR_LEN) < 0 ||
         add_int(m, "MOCK_DEFAULT_PROOF_SIZE", EIP8025_MOCK_DEFAULT_PROOF_LEN) < 0 ||
         add_int(m, "MOCK_MIN_PROOF_SIZE", EIP8025_MOCK_MIN_PROOF_LEN) < 0 ||
         add_int(m, "MOCK_MAX_PROOF_SIZE", EIP8025_MOCK_MAX_PROOF_LEN) < 0 ||

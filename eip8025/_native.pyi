@@ -1,6 +1,8 @@
 """Type stub of the C extension ``eip8025._native`` (sources in ``csrc/``).
 
-The built-in ``KIND_MOCK`` / ``KIND_ZKBOOST_MOCK`` backends are NOT zero-knowledge proofs.
+The built-in ``KIND_MOCK`` / ``KIND_ZKBOOST_MOCK`` backends are NOT zero-knowledge proofs. The
+built-in ``KIND_GROTH16_SP1_V4`` / ``KIND_GROTH16_RISC0_V3`` backends verify real Groth16 proofs
+over BN254 (layouts in ``csrc/include/eip8025_groth16.h``).
 """
 
 import os
@@ -34,6 +36,10 @@ KIND_SP1: Final[int]
 KIND_ZISK: Final[int]
 KIND_MOCK: Final[int]
 KIND_ZKBOOST_MOCK: Final[int]
+KIND_GROTH16_SP1_V4: Final[int]
+KIND_GROTH16_RISC0_V3: Final[int]
+GROTH16_PROOF_SIZE: Final[int]
+GROTH16_SELECTOR_SIZE: Final[int]
 
 MOCK_DEFAULT_PROOF_SIZE: Final[int]
 MOCK_MIN_PROOF_SIZE: Final[int]
@@ -48,12 +54,14 @@ class NativeError(Exception):
     code: int
     status: str
     library: str | None
+    reason: str | None
     def __init__(
         self,
         message: str = "",
         code: int = 6,
         status: str | None = None,
         library: str | None = None,
+        reason: str | None = None,
     ) -> None: ...
 
 def hash_layer(data: _Buffer, /) -> bytes:
@@ -64,6 +72,33 @@ def _hash_layer_portable(data: _Buffer, /) -> bytes:
 
 def _hash_layer_impl(data: _Buffer, *, portable: bool = False, threads: int = 1) -> bytes:
     """``hash_layer`` with an explicit implementation and thread count."""
+
+def bn254_add(data: _Buffer, /) -> bytes:
+    """EIP-196 ECADD: two G1 points, input zero-padded to 128 bytes; 64-byte result."""
+
+def bn254_mul(data: _Buffer, /) -> bytes:
+    """EIP-196 ECMUL: G1 point || 32-byte scalar, zero-padded to 96 bytes; 64-byte result."""
+
+def bn254_pairing_check(data: _Buffer, /) -> bool:
+    """EIP-197: True iff the product of the pairings of k (G1, G2) pairs is 1."""
+
+def groth16_verify(vk: _Buffer, proof: _Buffer, public_inputs: _Buffer, /) -> None:
+    """Bare Groth16 check over BN254; NativeError with ``.reason`` if not accepted."""
+
+def _bn254_pairing(data: _Buffer, /) -> bytes:
+    """Test hook: the 384-byte Fp12 product of the reduced pairings of an EIP-197 input."""
+
+def _bn254_field_op(degree: int, op: str, a: _Buffer, b: _Buffer = ..., /) -> bytes:
+    """Test hook: one Fp / Fp2 / Fp6 / Fp12 operation."""
+
+def _bn254_g2_add(a: _Buffer, b: _Buffer, /) -> bytes:
+    """Test hook: G2 addition (128-byte EIP-197 encoding)."""
+
+def _bn254_g2_mul(a: _Buffer, k: _Buffer, /) -> bytes:
+    """Test hook: G2 scalar multiplication by a 32-byte big-endian scalar."""
+
+def _bn254_g2_in_subgroup(a: _Buffer, /) -> bool:
+    """Test hook: r * a == O."""
 
 def get_hash_threads() -> int:
     """Threads ``hash_layer`` may use on a large layer."""
@@ -81,7 +116,8 @@ class Verifier:
 
     @property
     def backend(self) -> str:
-        """``'mock'``, ``'zkboost-mock'`` or ``'library'``."""
+        """``'mock'``, ``'zkboost-mock'``, ``'groth16-sp1-v4'``, ``'groth16-risc0-v3'`` or
+        ``'library'``."""
 
     @property
     def library(self) -> str | None:

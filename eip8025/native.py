@@ -10,7 +10,12 @@ What the extension provides:
 * :class:`Prover`: a prover speaking eip8025's own prover C ABI
   (``csrc/include/eip8025_prover.h``), built in or loaded from a shared library.
 * :class:`NativeError`: raised for every native status other than OK; ``.code`` is the number,
-  ``.status`` its name (:class:`Status`), ``.library`` the library path or None.
+  ``.status`` its name (:class:`Status`), ``.library`` the library path or None, ``.reason`` a
+  machine-readable cause (e.g. ``"pairing_check_fails"``) where the backend gives one.
+* BN254 (alt_bn128): :func:`bn254_add`, :func:`bn254_mul`, :func:`bn254_pairing_check` with
+  EIP-196 / EIP-197 semantics, and :func:`groth16_verify`; the built-in Groth16 verifier kinds
+  :attr:`ZkVMKind.GROTH16_SP1_V4` and :attr:`ZkVMKind.GROTH16_RISC0_V3` verify REAL SP1 v4 /
+  RISC Zero v3 Groth16 proofs (layouts: ``csrc/include/eip8025_groth16.h``).
 
 .. warning::
    The built-in backends, :attr:`ZkVMKind.MOCK` and :attr:`ZkVMKind.ZKBOOST_MOCK`, are **NOT
@@ -43,6 +48,7 @@ from eip8025.ssz import merkle
 
 __all__ = [
     "ABI_VERSION",
+    "GROTH16_PROOF_SIZE",
     "MOCK_DEFAULT_PROOF_SIZE",
     "SHA256_IMPL",
     "NativeError",
@@ -50,7 +56,11 @@ __all__ = [
     "Status",
     "Verifier",
     "ZkVMKind",
+    "bn254_add",
+    "bn254_mul",
+    "bn254_pairing_check",
     "get_hash_threads",
+    "groth16_verify",
     "hash_layer",
     "install_merkleizer",
     "merkleizer_installed",
@@ -64,11 +74,17 @@ Prover = _native.Prover
 hash_layer = _native.hash_layer
 get_hash_threads = _native.get_hash_threads
 set_hash_threads = _native.set_hash_threads
+bn254_add = _native.bn254_add
+bn254_mul = _native.bn254_mul
+bn254_pairing_check = _native.bn254_pairing_check
+groth16_verify = _native.groth16_verify
 
 ABI_VERSION: Final = _native.ABI_VERSION
 """Version of the eip8025 prover C ABI this build speaks (``EIP8025_PROVER_ABI_VERSION``)."""
 SHA256_IMPL: Final = _native.SHA256_IMPL
 """``"sha-ni"`` or ``"portable"``: the SHA-256 :func:`hash_layer` uses on this CPU."""
+GROTH16_PROOF_SIZE: Final = _native.GROTH16_PROOF_SIZE
+"""Size of a Groth16 proof over BN254 without its 4-byte selector (A, B, C: 256 bytes)."""
 MOCK_DEFAULT_PROOF_SIZE: Final = _native.MOCK_DEFAULT_PROOF_SIZE
 """Default total size of a built-in mock proof (128 KiB, as zkboost's ``mock_proof_size``)."""
 
@@ -79,7 +95,9 @@ class ZkVMKind(enum.IntEnum):
     ``OPENVM``, ``SP1`` and ``ZISK`` are ere's ``zkVMKind`` ids (ere v0.14.0 to v0.16.2; ere
     v0.12/v0.13 numbered them differently and the ABI cannot tell). ``MOCK`` and
     ``ZKBOOST_MOCK`` are eip8025's built-in mock backends, numbered from 0x100 so they can never
-    be mistaken for a real kind. NOT zero-knowledge.
+    be mistaken for a real kind. NOT zero-knowledge. ``GROTH16_SP1_V4`` (0x110) and
+    ``GROTH16_RISC0_V3`` (0x111) are built-in, verify-only backends for REAL Groth16-wrapped SP1
+    v4 / RISC Zero v3 proofs.
     """
 
     OPENVM = _native.KIND_OPENVM
@@ -87,6 +105,8 @@ class ZkVMKind(enum.IntEnum):
     ZISK = _native.KIND_ZISK
     MOCK = _native.KIND_MOCK
     ZKBOOST_MOCK = _native.KIND_ZKBOOST_MOCK
+    GROTH16_SP1_V4 = _native.KIND_GROTH16_SP1_V4
+    GROTH16_RISC0_V3 = _native.KIND_GROTH16_RISC0_V3
 
 
 class Status(enum.IntEnum):
