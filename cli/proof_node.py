@@ -55,7 +55,8 @@ def _native(proof_engine: str | None, proof_types: frozenset[int]) -> EngineSetu
     else:
         config = load_proof_engine_config(proof_engine)
     engine = NativeProofEngine(config)
-    mock = all(e.backend is not Backend.LIBRARY for e in config.proof_types.values())
+    mock_backends = (Backend.MOCK, Backend.ZKBOOST_MOCK)
+    mock = all(e.backend in mock_backends for e in config.proof_types.values())
     return EngineSetup(
         engine,
         backend_kind="mock" if mock else ("ere" if engine.provable_proof_types else "verifier"),

@@ -148,6 +148,9 @@ const char *bn254_field_op(int degree, const char *op, const uint8_t *a_in, cons
         return BN254_ERR_BAD_OP;
     }
     int binary = !strcmp(op, "add") || !strcmp(op, "sub") || !strcmp(op, "mul");
+    if (binary && !b_in) {
+        return BN254_ERR_BAD_OP;
+    }
     elem a, b, r;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);

@@ -5,7 +5,7 @@
  *   bn254_mul(data)             EIP-196 ECMUL (0x07)
  *   bn254_pairing_check(data)   EIP-197 pairing check (0x08)
  *   groth16_verify(vk, proof, public_inputs)   bare Groth16 check (layouts: eip8025_groth16.h)
- *   _bn254_pairing, _bn254_field_op, _bn254_g2_add, _bn254_g2_mul, _bn254_g2_in_subgroup
+ *   _bn254_pairing, _bn254_field_op, _bn254_g2_add, _bn254_g2_mul, bn254_g2_in_subgroup
  *                               element-level hooks for the cross-checks against py_ecc
  *
  * Every rejection raises NativeError with a machine-readable .reason; the pairing-heavy calls
@@ -115,15 +115,17 @@ static PyObject *py_field_op(PyObject *module, PyObject *args) {
         return NULL;
     }
     PyObject *result = NULL;
-    uint8_t zero[384] = {0}, out[384];
+    uint8_t out[384];
     size_t want = 32 * (size_t)degree;
+    int binary = !strcmp(op, "add") || !strcmp(op, "sub") || !strcmp(op, "mul");
     if (degree != 1 && degree != 2 && degree != 6 && degree != 12) {
         input_error(BN254_ERR_BAD_OP, "_bn254_field_op degree must be 1, 2, 6 or 12");
-    } else if ((size_t)a.len != want || (b.buf && b.len && (size_t)b.len != want)) {
+    } else if ((size_t)a.len != want || (size_t)b.len != (binary ? want : 0)) {
         e8_raise_reason(EIP8025_ERR_DECODE_INPUT, EIP8025_G16_WRONG_LENGTH,
-                        "degree-%d elements are %zu bytes", degree, want);
+                        "degree-%d elements are %zu bytes; '%s' takes %d operand(s)", degree,
+                        want, op, binary ? 2 : 1);
     } else {
-        const uint8_t *bb = (b.buf && b.len) ? b.buf : zero;
+        const uint8_t *bb = binary ? b.buf : NULL;
         const char *err = bn254_field_op(degree, op, a.buf, bb, out);
         result = err ? input_error(err, op) : PyBytes_FromStringAndSize((char *)out, (Py_ssize_t)want);
     }
@@ -166,7 +168,7 @@ static PyObject *py_g2_in_subgroup(PyObject *module, PyObject *ao) {
         return NULL;
     }
     const char *err = bn254_g2_subgroup_bytes(a, &result);
-    return err ? input_error(err, "_bn254_g2_in_subgroup") : PyBool_FromLong(result);
+    return err ? input_error(err, "bn254_g2_in_subgroup") : PyBool_FromLong(result);
 }
 
 static PyObject *py_groth16_verify(PyObject *module, PyObject *args) {
@@ -231,7 +233,8 @@ PyMethodDef e8_bn254_methods[] = {
      "_bn254_g2_add(a, b, /) -> bytes\n--\n\nTest hook: G2 addition (on-curve check only)."},
     {"_bn254_g2_mul", py_g2_mul, METH_VARARGS,
      "_bn254_g2_mul(a, k, /) -> bytes\n--\n\nTest hook: G2 scalar multiplication."},
-    {"_bn254_g2_in_subgroup", py_g2_in_subgroup, METH_O,
-     "_bn254_g2_in_subgroup(a, /) -> bool\n--\n\nTest hook: r * a == O."},
+    {"bn254_g2_in_subgroup", py_g2_in_subgroup, METH_O,
+     "bn254_g2_in_subgroup(point, /) -> bool\n--\n\nTrue iff the 128-byte EIP-197 G2 point is in "
+     "the order-r subgroup (r * Q == O). Non-canonical or off-curve input raises NativeError."},
     {NULL, NULL, 0, NULL},
 };

@@ -97,8 +97,8 @@ def _bn254_g2_add(a: _Buffer, b: _Buffer, /) -> bytes:
 def _bn254_g2_mul(a: _Buffer, k: _Buffer, /) -> bytes:
     """Test hook: G2 scalar multiplication by a 32-byte big-endian scalar."""
 
-def _bn254_g2_in_subgroup(a: _Buffer, /) -> bool:
-    """Test hook: r * a == O."""
+def bn254_g2_in_subgroup(point: _Buffer, /) -> bool:
+    """True iff the 128-byte EIP-197 G2 point is in the order-r subgroup."""
 
 def get_hash_threads() -> int:
     """Threads ``hash_layer`` may use on a large layer."""
@@ -116,8 +116,7 @@ class Verifier:
 
     @property
     def backend(self) -> str:
-        """``'mock'``, ``'zkboost-mock'``, ``'groth16-sp1-v4'``, ``'groth16-risc0-v3'`` or
-        ``'library'``."""
+        """The backend name: mock, zkboost-mock, groth16-sp1-v4, groth16-risc0-v3 or library."""
 
     @property
     def library(self) -> str | None:

@@ -13,9 +13,10 @@ What the extension provides:
   ``.status`` its name (:class:`Status`), ``.library`` the library path or None, ``.reason`` a
   machine-readable cause (e.g. ``"pairing_check_fails"``) where the backend gives one.
 * BN254 (alt_bn128): :func:`bn254_add`, :func:`bn254_mul`, :func:`bn254_pairing_check` with
-  EIP-196 / EIP-197 semantics, and :func:`groth16_verify`; the built-in Groth16 verifier kinds
-  :attr:`ZkVMKind.GROTH16_SP1_V4` and :attr:`ZkVMKind.GROTH16_RISC0_V3` verify REAL SP1 v4 /
-  RISC Zero v3 Groth16 proofs (layouts: ``csrc/include/eip8025_groth16.h``).
+  EIP-196 / EIP-197 semantics, :func:`bn254_g2_in_subgroup` and :func:`groth16_verify`; the
+  built-in Groth16 verifier kinds :attr:`ZkVMKind.GROTH16_SP1_V4` and
+  :attr:`ZkVMKind.GROTH16_RISC0_V3` verify REAL SP1 v4 / RISC Zero v3 Groth16 proofs (layouts:
+  ``csrc/include/eip8025_groth16.h``).
 
 .. warning::
    The built-in backends, :attr:`ZkVMKind.MOCK` and :attr:`ZkVMKind.ZKBOOST_MOCK`, are **NOT
@@ -49,6 +50,7 @@ from eip8025.ssz import merkle
 __all__ = [
     "ABI_VERSION",
     "GROTH16_PROOF_SIZE",
+    "GROTH16_SELECTOR_SIZE",
     "MOCK_DEFAULT_PROOF_SIZE",
     "SHA256_IMPL",
     "NativeError",
@@ -57,6 +59,7 @@ __all__ = [
     "Verifier",
     "ZkVMKind",
     "bn254_add",
+    "bn254_g2_in_subgroup",
     "bn254_mul",
     "bn254_pairing_check",
     "get_hash_threads",
@@ -75,6 +78,7 @@ hash_layer = _native.hash_layer
 get_hash_threads = _native.get_hash_threads
 set_hash_threads = _native.set_hash_threads
 bn254_add = _native.bn254_add
+bn254_g2_in_subgroup = _native.bn254_g2_in_subgroup
 bn254_mul = _native.bn254_mul
 bn254_pairing_check = _native.bn254_pairing_check
 groth16_verify = _native.groth16_verify
@@ -85,6 +89,8 @@ SHA256_IMPL: Final = _native.SHA256_IMPL
 """``"sha-ni"`` or ``"portable"``: the SHA-256 :func:`hash_layer` uses on this CPU."""
 GROTH16_PROOF_SIZE: Final = _native.GROTH16_PROOF_SIZE
 """Size of a Groth16 proof over BN254 without its 4-byte selector (A, B, C: 256 bytes)."""
+GROTH16_SELECTOR_SIZE: Final = _native.GROTH16_SELECTOR_SIZE
+"""Size of the selector before an SP1 / RISC Zero Groth16 proof (4 bytes)."""
 MOCK_DEFAULT_PROOF_SIZE: Final = _native.MOCK_DEFAULT_PROOF_SIZE
 """Default total size of a built-in mock proof (128 KiB, as zkboost's ``mock_proof_size``)."""
 

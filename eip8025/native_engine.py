@@ -7,6 +7,10 @@ One verifier (and, where configured, one prover) per proof type, built from a
   devnets and tests only (see :mod:`eip8025.native`).
 * ``library`` - an external ``ere-verifier-c`` library (real OpenVM / SP1 / ZisK verification)
   and/or a prover library speaking our prover ABI, loaded by path.
+* ``groth16-sp1-v4`` / ``groth16-risc0-v3`` - the built-in BN254 Groth16 verifiers of SP1 v4 and
+  RISC Zero v3 (real proofs, :mod:`eip8025.groth16`), created with the native program vk the
+  config loader built. Verify only: requesting proofs of such a type raises
+  :class:`ProofEngineUnavailable`.
 
 Verification returns True only if the native verifier accepts the proof *and* the public values
 it returns bind the proof to its ``PublicInput`` (:func:`public_values_match`). A verifier verdict
@@ -25,6 +29,7 @@ from __future__ import annotations
 import collections
 import threading
 
+from eip8025 import groth16
 from eip8025.engine import ProofAttributes, ProofEngineUnavailable
 from eip8025.native import NativeError, Prover, Status, Verifier, ZkVMKind
 from eip8025.profile import ExecutionProof, PublicInput, SSZNewPayloadRequest
@@ -47,6 +52,10 @@ def _kind(entry: ProofTypeConfig) -> int:
         return int(ZkVMKind.MOCK)
     if entry.backend is Backend.ZKBOOST_MOCK:
         return int(ZkVMKind.ZKBOOST_MOCK)
+    if entry.backend is Backend.GROTH16_SP1_V4:
+        return groth16.KIND_GROTH16_SP1_V4
+    if entry.backend is Backend.GROTH16_RISC0_V3:
+        return groth16.KIND_GROTH16_RISC0_V3
     assert entry.zkvm_kind is not None  # enforced by the config loader
     return entry.zkvm_kind
 
@@ -68,14 +77,17 @@ class NativeProofEngine:
             try:
                 if entry.backend is not Backend.LIBRARY or entry.verifier_library:
                     self._verifiers[proof_type] = Verifier(
-                        kind, entry.program_vk, entry.verifier_library
+                        kind, entry.verifier_program_vk, entry.verifier_library
                     )
-                if entry.backend is not Backend.LIBRARY:
+                if entry.backend is Backend.LIBRARY:
+                    if entry.prover_library:
+                        self._provers[proof_type] = Prover(
+                            kind, entry.program_vk, entry.prover_library
+                        )
+                elif not entry.backend.is_groth16:  # Groth16 is verify only: no prover
                     self._provers[proof_type] = Prover(
                         kind, entry.program_vk, None, proof_size=entry.proof_size
                     )
-                elif entry.prover_library:
-                    self._provers[proof_type] = Prover(kind, entry.program_vk, entry.prover_library)
             except NativeError as exc:
                 raise ProofEngineConfigError(
                     f"proof type {proof_type}: {exc.status}: {exc}"
@@ -117,6 +129,10 @@ class NativeProofEngine:
         entry = self.config.proof_types[execution_proof.proof_type]
         return public_values_match(entry.public_values, public_values, execution_proof.public_input)
 
+    def _is_groth16(self, proof_type: int) -> bool:
+        entry = self.config.proof_types.get(proof_type)
+        return entry is not None and entry.backend.is_groth16
+
     def request_proofs(
         self,
         new_payload_request: SSZNewPayloadRequest,
@@ -127,9 +143,16 @@ class NativeProofEngine:
         """Record a proving request (proving happens in :meth:`get_proof`); return its root.
 
         Raises:
-            ProofEngineUnavailable: A requested type has no prover here.
+            ProofEngineUnavailable: A requested type has no prover here (Groth16 types never
+                have one).
         """
         missing = sorted(set(proof_attributes.proof_types) - set(self._provers))
+        verify_only = [t for t in missing if self._is_groth16(t)]
+        if verify_only:
+            raise ProofEngineUnavailable(
+                f"Groth16 backends verify only, there is no prover: proof types {verify_only} "
+                "use a groth16-* backend (proofs come from the zkVM's own Groth16 prover)"
+            )
         if missing:
             raise ProofEngineUnavailable(f"no prover configured for proof types {missing}")
         root = new_payload_request.hash_tree_root()
@@ -146,10 +169,15 @@ class NativeProofEngine:
 
         Raises:
             KeyError: The root / type was not requested (or the request was evicted).
-            ProofEngineUnavailable: The native prover failed.
+            ProofEngineUnavailable: The native prover failed, or the type is a verify-only
+                Groth16 type.
         """
         with self._lock:
             request = self._requests.get(new_payload_request_root)
+        if self._is_groth16(proof_type):
+            raise ProofEngineUnavailable(
+                f"Groth16 backends verify only, there is no prover for proof type {proof_type}"
+            )
         if request is None or proof_type not in request[1]:
             raise KeyError(f"no request for proof type {proof_type} of this root")
         public_input = request[0]

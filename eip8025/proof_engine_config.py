@@ -7,12 +7,35 @@ Configuration file: a superset of Lighthouse PR #10080's ``--proof-engine`` JSON
         {"proof_type": 2, "program_vk": "0x...", "backend": "mock",      # our extensions
          "public_values": "ssz", "proof_size": 131072},
         {"proof_type": 5, "program_vk": "0x...", "backend": "library",
-         "verifier_library": "/opt/ere/libere_verifier_c.so", "zkvm_kind": 3}
+         "verifier_library": "/opt/ere/libere_verifier_c.so", "zkvm_kind": 3},
+        {"proof_type": 6, "backend": "groth16-sp1-v4", "program_vk": "0x<32-byte vkey hash>",
+         "groth16_vk": "sp1_v4_groth16_vk.bin"},                         # selector derived
+        {"proof_type": 7, "backend": "groth16-risc0-v3", "program_vk": "0x<32-byte image id>",
+         "groth16_vk": {"alpha_g1": ..., "ic": [...]}, "selector": "0x73c457ba",
+         "control_root": "0x...", "bn254_control_id": "0x..."}
     ]}
 
 A Lighthouse file (only ``proof_type`` and ``program_vk``) loads unchanged; the extension keys
 choose how each type is verified (``backend``) and how its public values are bound to the proof's
 ``PublicInput`` (``public_values``).
+
+Groth16 backends (``groth16-sp1-v4``, ``groth16-risc0-v3``): the built-in BN254 Groth16 verifiers
+of :mod:`eip8025.groth16` (real proofs; verify only, there is no prover). ``program_vk`` keeps
+naming the program: SP1's 32-byte program vkey hash, or RISC Zero's 32-byte image id. Their other
+keys:
+
+* ``groth16_vk`` (required): a path to a gnark-crypto compressed VK file (``groth16_vk.bin``;
+  relative paths are resolved against the configuration file's directory, or ``base_dir``), or an
+  inline object in the fixtures' ``verifying_key`` form (``alpha_g1``, ``beta_g2``, ``gamma_g2``,
+  ``delta_g2``, ``ic``). SP1 needs 3 ``ic`` points, RISC Zero 6;
+* ``selector``: the 4-byte proof selector, ``0x`` + 8 hex digits. Optional for SP1 with a gnark
+  file (then ``sha256(file)[:4]``, and a given selector must equal it); required otherwise;
+* ``control_root`` and ``bn254_control_id`` (RISC Zero only, required): 32 bytes each, as written
+  in risc0-ethereum's ``ControlID.sol``.
+
+The loader builds the native program vk of the header layout into
+:attr:`ProofTypeConfig.native_program_vk`; :attr:`ProofTypeConfig.verifier_program_vk` is what a
+verifier is created with for every backend.
 
 Binding rule (what a verifier's returned public values must be for the proof to count):
 
@@ -36,6 +59,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from eip8025 import groth16
 from eip8025.profile import STATELESS_INPUT_SCHEMA_ID, PublicInput
 
 __all__ = [
@@ -68,6 +92,15 @@ class Backend(enum.Enum):
     """Built-in mock producing / accepting zkboost v0.7 mock proofs (NOT a proof either)."""
     LIBRARY = "library"
     """An external library loaded by path (ere-verifier-c ABI / our prover ABI)."""
+    GROTH16_SP1_V4 = "groth16-sp1-v4"
+    """Built-in BN254 Groth16 verifier of SP1 v4 proofs (real proofs; verify only)."""
+    GROTH16_RISC0_V3 = "groth16-risc0-v3"
+    """Built-in BN254 Groth16 verifier of RISC Zero v3 receipts (real proofs; verify only)."""
+
+    @property
+    def is_groth16(self) -> bool:
+        """True for the built-in Groth16 backends (which cannot prove)."""
+        return self in (Backend.GROTH16_SP1_V4, Backend.GROTH16_RISC0_V3)
 
 
 class PublicValuesForm(enum.Enum):
@@ -79,7 +112,15 @@ class PublicValuesForm(enum.Enum):
 
 @dataclasses.dataclass(frozen=True)
 class ProofTypeConfig:
-    """Configuration of one proof type."""
+    """Configuration of one proof type.
+
+    ``program_vk`` is the configured program identity (for the Groth16 backends: SP1's program
+    vkey hash or RISC Zero's image id). ``native_program_vk``, set by the loader for the Groth16
+    backends only, is the native program vk of ``csrc/include/eip8025_groth16.h`` (selector,
+    program identity, control ids and VK); :attr:`verifier_program_vk` picks the right one.
+    ``groth16_vk``, ``selector``, ``control_root`` and ``bn254_control_id`` are the parsed
+    Groth16 keys (None for other backends).
+    """
 
     proof_type: int
     program_vk: bytes
@@ -89,6 +130,16 @@ class ProofTypeConfig:
     prover_library: str | None = None
     zkvm_kind: int | None = None
     proof_size: int = DEFAULT_MOCK_PROOF_SIZE
+    native_program_vk: bytes | None = None
+    groth16_vk: groth16.Groth16VerifyingKey | None = None
+    selector: bytes | None = None
+    control_root: bytes | None = None
+    bn254_control_id: bytes | None = None
+
+    @property
+    def verifier_program_vk(self) -> bytes:
+        """The program vk a native verifier of this type is created with."""
+        return self.program_vk if self.native_program_vk is None else self.native_program_vk
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +153,9 @@ class ProofEngineConfig:
         return self.proof_types.get(proof_type)
 
 
+_GROTH16_KEYS = ("groth16_vk", "selector", "control_root", "bn254_control_id")
+_NOT_FOR_GROTH16 = ("verifier_library", "prover_library", "zkvm_kind", "proof_size")
+
 _KNOWN_KEYS = {
     "proof_type",
     "program_vk",
@@ -111,6 +165,7 @@ _KNOWN_KEYS = {
     "prover_library",
     "zkvm_kind",
     "proof_size",
+    *_GROTH16_KEYS,
 }
 
 
@@ -123,7 +178,113 @@ def _hex(value: Any, where: str) -> bytes:
         raise ProofEngineConfigError(f"{where}: invalid hex") from None
 
 
-def _entry(raw: Any, index: int, default_backend: Backend) -> ProofTypeConfig:
+def _sized_hex(raw: Mapping[str, Any], key: str, where: str, length: int) -> bytes | None:
+    if key not in raw:
+        return None
+    value = _hex(raw[key], f"{where}.{key}")
+    if len(value) != length:
+        raise ProofEngineConfigError(f"{where}.{key}: expected {length} bytes, got {len(value)}")
+    return value
+
+
+def _groth16_vk(
+    value: Any, where: str, base_dir: Path | None
+) -> tuple[groth16.Groth16VerifyingKey, bytes | None]:
+    """The VK of ``groth16_vk`` and, for a gnark file, the file's bytes."""
+    if isinstance(value, Mapping):
+        try:
+            return groth16.Groth16VerifyingKey.from_json(value), None
+        except ValueError as exc:
+            raise ProofEngineConfigError(f"{where}.groth16_vk: {exc}") from None
+    if not isinstance(value, str) or not value:
+        raise ProofEngineConfigError(
+            f"{where}.groth16_vk: expected the path of a gnark-compressed VK file (.bin) or an "
+            "inline verifying_key object"
+        )
+    path = Path(value).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProofEngineConfigError(f"{where}.groth16_vk: cannot read {path}: {exc}") from None
+    try:
+        return groth16.Groth16VerifyingKey.from_gnark(data), data
+    except ValueError as exc:
+        raise ProofEngineConfigError(f"{where}.groth16_vk: {path}: {exc}") from None
+
+
+def _groth16_entry(
+    raw: Mapping[str, Any], where: str, config: ProofTypeConfig, base_dir: Path | None
+) -> ProofTypeConfig:
+    """Check the Groth16 keys of an entry and build its native program vk."""
+    backend = config.backend
+    stray = [key for key in _NOT_FOR_GROTH16 if key in raw]
+    if stray:
+        raise ProofEngineConfigError(
+            f"{where}: backend {backend.value!r} is built in and verify-only; {stray} do not apply"
+        )
+    sp1 = backend is Backend.GROTH16_SP1_V4
+    identity = "SP1 program vkey hash" if sp1 else "RISC Zero image id"
+    if "program_vk" not in raw or len(config.program_vk) != 32:
+        raise ProofEngineConfigError(
+            f"{where}.program_vk: backend {backend.value!r} needs the 32-byte {identity}"
+        )
+    if "groth16_vk" not in raw:
+        raise ProofEngineConfigError(
+            f"{where}: backend {backend.value!r} needs groth16_vk (a gnark .bin file path or an "
+            "inline verifying_key object)"
+        )
+    vk, gnark_bytes = _groth16_vk(raw["groth16_vk"], where, base_dir)
+    selector = _sized_hex(raw, "selector", where, groth16.SELECTOR_LEN)
+    if sp1:
+        stray = [key for key in ("control_root", "bn254_control_id") if key in raw]
+        if stray:
+            raise ProofEngineConfigError(f"{where}: {stray} only apply to 'groth16-risc0-v3'")
+        if gnark_bytes is not None:
+            derived = groth16.sp1_v4_selector(gnark_bytes)
+            if selector is not None and selector != derived:
+                raise ProofEngineConfigError(
+                    f"{where}.selector: 0x{selector.hex()} does not match the groth16_vk file, "
+                    f"whose selector is sha256(file)[:4] = 0x{derived.hex()}"
+                )
+            selector = derived
+    if selector is None:
+        raise ProofEngineConfigError(
+            f"{where}.selector: required (0x + 8 hex digits)"
+            + (" with an inline groth16_vk" if sp1 else "")
+        )
+    control_root = _sized_hex(raw, "control_root", where, 32)
+    bn254_control_id = _sized_hex(raw, "bn254_control_id", where, 32)
+    try:
+        if sp1:
+            native = groth16.sp1_v4_program_vk(vk, config.program_vk, selector)
+        elif control_root is None or bn254_control_id is None:
+            raise ProofEngineConfigError(
+                f"{where}: backend 'groth16-risc0-v3' needs control_root and bn254_control_id "
+                "(32 bytes each, as written in risc0-ethereum's ControlID.sol)"
+            )
+        else:
+            native = groth16.risc0_v3_program_vk(
+                vk, selector, config.program_vk, control_root, bn254_control_id
+            )
+    except ProofEngineConfigError:
+        raise
+    except ValueError as exc:
+        raise ProofEngineConfigError(f"{where}: {exc}") from None
+    return dataclasses.replace(
+        config,
+        native_program_vk=native,
+        groth16_vk=vk,
+        selector=selector,
+        control_root=control_root,
+        bn254_control_id=bn254_control_id,
+    )
+
+
+def _entry(
+    raw: Any, index: int, default_backend: Backend, base_dir: Path | None = None
+) -> ProofTypeConfig:
     where = f"execution_proofs[{index}]"
     if not isinstance(raw, dict):
         raise ProofEngineConfigError(f"{where}: expected an object")
@@ -155,6 +316,13 @@ def _entry(raw: Any, index: int, default_backend: Backend) -> ProofTypeConfig:
         zkvm_kind=raw.get("zkvm_kind"),
         proof_size=int(raw.get("proof_size", DEFAULT_MOCK_PROOF_SIZE)),
     )
+    if backend.is_groth16:
+        return _groth16_entry(raw, where, config, base_dir)
+    groth16_keys = [key for key in _GROTH16_KEYS if key in raw]
+    if groth16_keys:
+        raise ProofEngineConfigError(
+            f"{where}: {groth16_keys} only apply to the groth16-sp1-v4 / groth16-risc0-v3 backends"
+        )
     if backend is Backend.LIBRARY and not (config.verifier_library or config.prover_library):
         raise ProofEngineConfigError(
             f"{where}: backend 'library' needs verifier_library and/or prover_library"
@@ -167,17 +335,24 @@ def _entry(raw: Any, index: int, default_backend: Backend) -> ProofTypeConfig:
 
 
 def load_proof_engine_config(
-    source: Mapping[str, Any] | str | Path, *, default_backend: Backend = Backend.LIBRARY
+    source: Mapping[str, Any] | str | Path,
+    *,
+    default_backend: Backend = Backend.LIBRARY,
+    base_dir: str | Path | None = None,
 ) -> ProofEngineConfig:
     """Load a proof-engine file (Lighthouse PR #10080 format plus our extension keys).
 
     Args:
         source: A path to the JSON file, or its parsed content.
         default_backend: Backend of entries that do not name one (a Lighthouse file names none).
+        base_dir: Directory relative ``groth16_vk`` paths are resolved against. Default: the
+            file's directory when ``source`` is a path, else the current directory.
 
     Raises:
         ProofEngineConfigError: On any malformed entry, duplicate type, or unreadable file.
     """
+    if base_dir is None and isinstance(source, (str, Path)):
+        base_dir = Path(source).resolve().parent
     if isinstance(source, (str, Path)):
         try:
             with open(source, encoding="utf-8") as handle:
@@ -190,7 +365,7 @@ def load_proof_engine_config(
         raise ProofEngineConfigError('expected {"execution_proofs": [...]}')
     entries: dict[int, ProofTypeConfig] = {}
     for index, raw in enumerate(data["execution_proofs"]):
-        entry = _entry(raw, index, default_backend)
+        entry = _entry(raw, index, default_backend, None if base_dir is None else Path(base_dir))
         if entry.proof_type in entries:
             raise ProofEngineConfigError(f"proof type {entry.proof_type} is configured twice")
         entries[entry.proof_type] = entry
