@@ -2,7 +2,7 @@
  * module.c - the CPython extension `eip8025._native`.
  *
  *   hash_layer(buf)                 SHA-256 of every 64-byte message of buf (SSZ merkle layer)
- *   Verifier(kind, vk, library)     ere-verifier-c ABI: built-in mock kinds or a dlopen()ed library
+ *   Verifier(kind, vk, library)     ere-verifier-c ABI: built-in mock / Groth16 kinds or a library
  *   Prover(kind, program, library)  eip8025 prover ABI: built-in mock kinds or a library
  *   NativeError                     every non-OK native status (.code, .status, .library)
  *
@@ -631,9 +631,10 @@ static PyTypeObject VerifierType = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "Verifier(kind, program_vk, library=None)\n--\n\n"
               "A proof verifier bound to one zkVM kind and one program verifying key, speaking "
-              "the ere-verifier-c C ABI. library=None selects the built-in MOCK backends (kinds "
-              "KIND_MOCK / KIND_ZKBOOST_MOCK; NOT zero-knowledge, tests and devnets only); a path "
-              "dlopen()s an ere-verifier-c library. Immutable and safe to share across threads.",
+              "the ere-verifier-c C ABI. library=None selects a built-in backend: the MOCK kinds "
+              "KIND_MOCK / KIND_ZKBOOST_MOCK (NOT zero-knowledge, tests and devnets only) or the "
+              "real Groth16 kinds KIND_GROTH16_SP1_V4 / KIND_GROTH16_RISC0_V3; a path dlopen()s "
+              "an ere-verifier-c library. Immutable and safe to share across threads.",
     .tp_methods = Verifier_methods,
     .tp_members = Verifier_members,
     .tp_getset = Verifier_getset,
@@ -919,7 +920,8 @@ static struct PyModuleDef native_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "eip8025._native",
     .m_doc = "eip8025 native layer: SHA-256 merkle layers, ere-verifier-c and eip8025 prover "
-             "ABIs, built-in MOCK (not zero-knowledge) backends.",
+             "ABIs, built-in MOCK (not zero-knowledge) backends, BN254 pairings and Groth16 "
+             "verification (SP1 v4, RISC Zero v3).",
     .m_size = -1,
     .m_methods = module_methods,
 };
