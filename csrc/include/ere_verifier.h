@@ -6,8 +6,9 @@
  *   `Verifier` (OpenVM / SP1 / ZisK proof verification) in five `extern "C"` functions. Lighthouse
  *   (sigp/lighthouse PR #10080) and Prysm (OffchainLabs/prysm PR #17490, through ere's Go/cgo
  *   binding) verify EIP-8025 execution proofs in-process through this ABI. eip8025 loads such a
- *   library with dlopen() and calls it through these declarations; our built-in (mock) verifiers
- *   implement the same five functions internally, so one code path serves both.
+ *   library with dlopen() and calls it through these declarations; our built-in verifiers (the
+ *   mocks and the Groth16 kinds) implement the same five functions internally, so one code path
+ *   serves both.
  *
  *   This header is written by us from the ABI as documented in ere's source; it is not ere's
  *   cbindgen-generated `ere_verifier.h`. Facts were read at ere commit 8961a4e (tag v0.16.2,
