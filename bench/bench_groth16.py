@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import os
 import statistics
 import sys
@@ -26,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from py_ecc import optimized_bn128 as _opt  # noqa: E402
 
-from eip8025 import _native  # noqa: E402
+from eip8025 import _native, groth16  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures" / "groth16"
 GOAL_MS = 5.0
@@ -45,50 +44,20 @@ def word(x: int) -> bytes:
     return x.to_bytes(32, "big")
 
 
-def hx(value: str) -> int:
-    return int(value, 16)
-
-
-def raw(value: str) -> bytes:
-    return bytes.fromhex(value.removeprefix("0x"))
-
-
-def g1(pt: dict[str, str]) -> bytes:
-    return word(hx(pt["x"])) + word(hx(pt["y"]))
-
-
-def g2(pt: dict[str, dict[str, str]]) -> bytes:
-    x, y = pt["x"], pt["y"]  # EIP-197 order: imaginary part first
-    return word(hx(x["c1"])) + word(hx(x["c0"])) + word(hx(y["c1"])) + word(hx(y["c0"]))
-
-
-def vk_bytes(vk: dict[str, Any]) -> bytes:
-    """alpha G1 || beta G2 || gamma G2 || delta G2 || ic[0..n] G1 (eip8025_groth16.h)."""
-    out = g1(vk["alpha_g1"]) + g2(vk["beta_g2"]) + g2(vk["gamma_g2"]) + g2(vk["delta_g2"])
-    return out + b"".join(g1(pt) for pt in vk["ic"])
-
-
 class Fixture:
-    """One Groth16 fixture, in every encoding the benchmarks need."""
+    """One Groth16 fixture, in every encoding the benchmarks need (from :mod:`eip8025.groth16`)."""
 
-    def __init__(self, name: str, data: dict[str, Any]) -> None:
+    def __init__(self, name: str, fixture: groth16.Groth16Fixture) -> None:
+        valid = fixture.valid_case
+        assert valid.public_inputs is not None, f"{name}: the fixture stores no public inputs"
         self.name = name
-        self.vk = vk_bytes(data["verifying_key"])
-        self.inputs = [hx(x) for x in data["public_inputs"]]
-        if name == "SP1 v4":
-            fixture = data["fixture"]
-            self.kind_name = "KIND_GROTH16_SP1_V4"
-            self.full_proof = raw(fixture["proof"]) + raw(fixture["publicValues"])
-            self.program_vk = raw(data["verifying_key"]["selector"]) + raw(fixture["vkey"])
-        else:
-            receipt, params = data["receipt"], data["parameters"]
-            self.kind_name = "KIND_GROTH16_RISC0_V3"
-            self.full_proof = raw(receipt["seal"]) + raw(receipt["journal_hex"])
-            self.program_vk = raw(params["selector"]) + raw(receipt["image_id"])
-            self.program_vk += raw(params["control_root"]) + raw(params["bn254_control_id"])
-        self.program_vk += self.vk
-        self.proof = self.full_proof[4:260]
-        self.packed_inputs = b"".join(word(x) for x in self.inputs)
+        self.kind = fixture.kind
+        self.vk = fixture.vk.encode()
+        self.inputs = list(valid.public_inputs)
+        self.full_proof = valid.proof
+        self.program_vk = valid.program_vk
+        self.proof = valid.groth16_proof
+        self.packed_inputs = groth16.encode_public_inputs(self.inputs)
 
     def pairing_input(self) -> bytes:
         """The check as 4 EIP-197 pairs: (-A, B) (alpha, beta) (L, gamma) (C, delta)."""
@@ -117,7 +86,7 @@ def load_fixtures() -> list[Fixture]:
         path = FIXTURES / file
         if not path.is_file():
             sys.exit(f"missing shared fixture {path}")
-        out.append(Fixture(name, json.loads(path.read_text())))
+        out.append(Fixture(name, groth16.load_groth16_fixture(path)))
     return out
 
 
@@ -191,9 +160,6 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="--repeat 7 --py-ecc-runs 1")
     args = parser.parse_args()
     repeat, py_runs = (7, 1) if args.quick else (args.repeat, args.py_ecc_runs)
-    if not hasattr(_native, "groth16_verify"):
-        sys.exit("eip8025._native has no groth16_verify: rebuild the extension")
-
     fixtures = load_fixtures()
     print(
         f"CPUs: {_native.CPU_COUNT}; load average: {os.getloadavg()[0]:.2f}; "
@@ -208,15 +174,11 @@ def main() -> None:
             _native.groth16_verify, fx.vk, fx.proof, fx.packed_inputs
         )
         verify_rows.append(label)
-        kind = getattr(_native, fx.kind_name, None)
-        if isinstance(kind, int):
-            verifier = _native.Verifier(kind, fx.program_vk)
-            verifier.verify(fx.full_proof)  # must accept
-            label = f"{fx.name}: Verifier({fx.kind_name}).verify"
-            natives[label] = functools.partial(verifier.verify, fx.full_proof)
-            verify_rows.append(label)
-        else:
-            print(f"({fx.kind_name} not in this build: Verifier row skipped)")
+        verifier = _native.Verifier(fx.kind, fx.program_vk)
+        verifier.verify(fx.full_proof)  # must accept
+        label = f"{fx.name}: Verifier(kind 0x{fx.kind:x}).verify"
+        natives[label] = functools.partial(verifier.verify, fx.full_proof)
+        verify_rows.append(label)
     sp1 = fixtures[0]
     four = sp1.pairing_input()
     assert _native.bn254_pairing_check(four)

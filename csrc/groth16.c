@@ -136,6 +136,9 @@ typedef struct {
     uint8_t program_vkey[32]; /* SP1 */
     uint8_t image_id[32];     /* RISC Zero */
     uint8_t control_lo[32], control_hi[32], control_id[32];
+    /* RISC Zero constants, hashed once at creation: tag("risc0.Output"), tag("risc0.ReceiptClaim")
+     * and the digest of the zero SystemState (the post-state of a halted run). */
+    uint8_t output_tag[32], claim_tag[32], system_state_zero[32];
     e8_groth16_vk *vk;
 } g16_verifier;
 
@@ -158,33 +161,40 @@ static void risc0_half(uint8_t out[32], const uint8_t d[32], int high) {
 
 static void tag_digest(uint8_t out[32], const char *tag) { e8_sha256(tag, strlen(tag), out); }
 
-/* ReceiptClaim digest of a successful halt of `image_id` with `journal` (risc0 v3). */
-static void risc0_claim_digest(uint8_t out[32], const uint8_t image_id[32], const uint8_t *journal,
-                               size_t journal_len) {
+/* RISC Zero's fixed digests (tagged-struct tags and the zero SystemState). */
+static void risc0_constants(g16_verifier *v) {
     static const uint8_t zero[32] = {0};
-    uint8_t tag[32], journal_digest[32], output_digest[32], system_state_zero[32];
+    uint8_t tag[32];
     e8_sha256_ctx ctx;
-    e8_sha256(journal, journal_len, journal_digest);
-    tag_digest(tag, "risc0.Output");
+    tag_digest(v->output_tag, "risc0.Output");
+    tag_digest(v->claim_tag, "risc0.ReceiptClaim");
+    tag_digest(tag, "risc0.SystemState");
     e8_sha256_init(&ctx);
     e8_sha256_update(&ctx, tag, 32);
+    e8_sha256_update(&ctx, zero, 32); /* merkle root (digest field) */
+    e8_sha256_update(&ctx, zero, 4);  /* pc */
+    e8_sha256_update(&ctx, "\x01\x00", 2);
+    e8_sha256_final(&ctx, v->system_state_zero);
+}
+
+/* ReceiptClaim digest of a successful halt of the verifier's image id with `journal` (v3). */
+static void risc0_claim_digest(uint8_t out[32], const g16_verifier *v, const uint8_t *journal,
+                               size_t journal_len) {
+    static const uint8_t zero[32] = {0};
+    uint8_t journal_digest[32], output_digest[32];
+    e8_sha256_ctx ctx;
+    e8_sha256(journal, journal_len, journal_digest);
+    e8_sha256_init(&ctx);
+    e8_sha256_update(&ctx, v->output_tag, 32);
     e8_sha256_update(&ctx, journal_digest, 32);
     e8_sha256_update(&ctx, zero, 32); /* assumptions: none */
     e8_sha256_update(&ctx, "\x02\x00", 2);
     e8_sha256_final(&ctx, output_digest);
-    tag_digest(tag, "risc0.SystemState");
     e8_sha256_init(&ctx);
-    e8_sha256_update(&ctx, tag, 32);
-    e8_sha256_update(&ctx, zero, 32);
-    e8_sha256_update(&ctx, zero, 4);
-    e8_sha256_update(&ctx, "\x01\x00", 2);
-    e8_sha256_final(&ctx, system_state_zero);
-    tag_digest(tag, "risc0.ReceiptClaim");
-    e8_sha256_init(&ctx);
-    e8_sha256_update(&ctx, tag, 32);
+    e8_sha256_update(&ctx, v->claim_tag, 32);
     e8_sha256_update(&ctx, zero, 32); /* input */
-    e8_sha256_update(&ctx, image_id, 32);
-    e8_sha256_update(&ctx, system_state_zero, 32);
+    e8_sha256_update(&ctx, v->image_id, 32);
+    e8_sha256_update(&ctx, v->system_state_zero, 32);
     e8_sha256_update(&ctx, output_digest, 32);
     e8_sha256_update(&ctx, zero, 4); /* exit code system: Halted */
     e8_sha256_update(&ctx, zero, 4); /* exit code user: 0 */
@@ -226,6 +236,7 @@ static int32_t g16_new(uint32_t kind, const uint8_t *pvk, uintptr_t len, EreVeri
         risc0_half(v->control_lo, p + 32, 0);
         risc0_half(v->control_hi, p + 32, 1);
         memcpy(v->control_id, p + 64, 32);
+        risc0_constants(v);
         ok = below_r(v->control_id);
     }
     if (!ok) {
@@ -271,7 +282,7 @@ static int32_t g16_verify(const EreVerifier *handle, const uint8_t *proof, uintp
         n = EIP8025_GROTH16_SP1_V4_INPUTS;
     } else {
         uint8_t claim[32];
-        risc0_claim_digest(claim, v->image_id, values, values_len);
+        risc0_claim_digest(claim, v, values, values_len);
         memcpy(inputs, v->control_lo, 32);
         memcpy(inputs + 32, v->control_hi, 32);
         risc0_half(inputs + 64, claim, 0);

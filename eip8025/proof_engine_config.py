@@ -33,9 +33,9 @@ keys:
 * ``control_root`` and ``bn254_control_id`` (RISC Zero only, required): 32 bytes each, as written
   in risc0-ethereum's ``ControlID.sol``.
 
-The loader builds the native program vk of the header layout into
-:attr:`ProofTypeConfig.native_program_vk`; :attr:`ProofTypeConfig.verifier_program_vk` is what a
-verifier is created with for every backend.
+:attr:`ProofTypeConfig.verifier_program_vk` is what a verifier is created with for every backend:
+for the Groth16 backends the native program vk of ``csrc/include/eip8025_groth16.h``, built from
+the parsed keys (the loader builds it once to validate the entry).
 
 Binding rule (what a verifier's returned public values must be for the proof to count):
 
@@ -115,11 +115,9 @@ class ProofTypeConfig:
     """Configuration of one proof type.
 
     ``program_vk`` is the configured program identity (for the Groth16 backends: SP1's program
-    vkey hash or RISC Zero's image id). ``native_program_vk``, set by the loader for the Groth16
-    backends only, is the native program vk of ``csrc/include/eip8025_groth16.h`` (selector,
-    program identity, control ids and VK); :attr:`verifier_program_vk` picks the right one.
-    ``groth16_vk``, ``selector``, ``control_root`` and ``bn254_control_id`` are the parsed
-    Groth16 keys (None for other backends).
+    vkey hash or RISC Zero's image id). ``groth16_vk``, ``selector``, ``control_root`` and
+    ``bn254_control_id`` are the parsed Groth16 keys (None for other backends);
+    :attr:`verifier_program_vk` assembles what a native verifier is created with.
     """
 
     proof_type: int
@@ -130,7 +128,6 @@ class ProofTypeConfig:
     prover_library: str | None = None
     zkvm_kind: int | None = None
     proof_size: int = DEFAULT_MOCK_PROOF_SIZE
-    native_program_vk: bytes | None = None
     groth16_vk: groth16.Groth16VerifyingKey | None = None
     selector: bytes | None = None
     control_root: bytes | None = None
@@ -138,8 +135,32 @@ class ProofTypeConfig:
 
     @property
     def verifier_program_vk(self) -> bytes:
-        """The program vk a native verifier of this type is created with."""
-        return self.program_vk if self.native_program_vk is None else self.native_program_vk
+        """The program vk a native verifier of this type is created with.
+
+        ``program_vk`` itself, except for the Groth16 backends: their native program vk
+        (selector, program identity, control ids and VK, ``eip8025_groth16.h``).
+
+        Raises:
+            ValueError: If the Groth16 keys do not form a valid program vk (the loader refuses
+                such an entry, so a loaded configuration never raises).
+        """
+        if not self.backend.is_groth16:
+            return self.program_vk
+        if self.groth16_vk is None or self.selector is None:
+            raise ValueError(f"proof type {self.proof_type}: groth16_vk and selector are required")
+        if self.backend is Backend.GROTH16_SP1_V4:
+            return groth16.sp1_v4_program_vk(self.groth16_vk, self.program_vk, self.selector)
+        if self.control_root is None or self.bn254_control_id is None:
+            raise ValueError(
+                f"proof type {self.proof_type}: control_root and bn254_control_id are required"
+            )
+        return groth16.risc0_v3_program_vk(
+            self.groth16_vk,
+            self.selector,
+            self.program_vk,
+            self.control_root,
+            self.bn254_control_id,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,30 +277,23 @@ def _groth16_entry(
         )
     control_root = _sized_hex(raw, "control_root", where, 32)
     bn254_control_id = _sized_hex(raw, "bn254_control_id", where, 32)
-    try:
-        if sp1:
-            native = groth16.sp1_v4_program_vk(vk, config.program_vk, selector)
-        elif control_root is None or bn254_control_id is None:
-            raise ProofEngineConfigError(
-                f"{where}: backend 'groth16-risc0-v3' needs control_root and bn254_control_id "
-                "(32 bytes each, as written in risc0-ethereum's ControlID.sol)"
-            )
-        else:
-            native = groth16.risc0_v3_program_vk(
-                vk, selector, config.program_vk, control_root, bn254_control_id
-            )
-    except ProofEngineConfigError:
-        raise
-    except ValueError as exc:
-        raise ProofEngineConfigError(f"{where}: {exc}") from None
-    return dataclasses.replace(
+    if not sp1 and (control_root is None or bn254_control_id is None):
+        raise ProofEngineConfigError(
+            f"{where}: backend 'groth16-risc0-v3' needs control_root and bn254_control_id "
+            "(32 bytes each, as written in risc0-ethereum's ControlID.sol)"
+        )
+    entry = dataclasses.replace(
         config,
-        native_program_vk=native,
         groth16_vk=vk,
         selector=selector,
         control_root=control_root,
         bn254_control_id=bn254_control_id,
     )
+    try:
+        _ = entry.verifier_program_vk  # built once here, so a bad entry fails at load
+    except ValueError as exc:
+        raise ProofEngineConfigError(f"{where}: {exc}") from None
+    return entry
 
 
 def _entry(

@@ -1,10 +1,12 @@
 """BN254 (alt_bn128) in the C extension, cross-checked against py_ecc.
 
 Covers the field tower (Fp, Fp2, Fp6, Fp12 through the ``_bn254_field_op`` test hook), G1 through
-the EIP-196 precompiles (``bn254_add``, ``bn254_mul``), G2 through the ``_bn254_g2_*`` hooks, the
-pairing (``_bn254_pairing`` compared exactly with ``py_ecc.optimized_bn128.pairing``), the EIP-197
-check (``bn254_pairing_check``, with the 17 shared fixture cases) and the bare Groth16 check
-(``groth16_verify``) on the real SP1 v4 and RISC Zero v3 fixtures.
+the EIP-196 precompiles (``bn254_add``, ``bn254_mul``), G2 through ``_bn254_g2_add``,
+``_bn254_g2_mul`` and ``bn254_g2_in_subgroup``, the pairing (``_bn254_pairing`` compared exactly
+with ``py_ecc.optimized_bn128.pairing``), the EIP-197 check (``bn254_pairing_check``, with the 17
+shared fixture cases) and the bare Groth16 check
+(``groth16_verify``) on the real SP1 v4 and RISC Zero v3 fixtures. The verifier kinds (selector,
+public-input hashing) are tested on every fixture case in ``test_groth16_python.py``.
 
 Deterministic: hypothesis runs derandomized without a database, other randomness is seeded.
 """
@@ -1225,72 +1227,6 @@ def test_groth16_vk_of_one_fixture_rejects_the_other_proof() -> None:
     r0_vk, r0_proof, r0_inputs = fixture_parts("risc0")
     assert groth16_reason(sp1_vk, r0_proof, sp1_inputs) == "pairing_check_fails"
     assert groth16_reason(r0_vk, sp1_proof, r0_inputs) == "pairing_check_fails"
-
-
-# ---------------------------------------------------------------------------------------------
-# Groth16 through the ere verifier ABI (built-in kinds), when the extension has them
-# ---------------------------------------------------------------------------------------------
-
-
-def _kind(name: str) -> int:
-    kind = getattr(_native, name, None)
-    if kind is None:
-        pytest.skip(f"eip8025._native has no {name}")
-    assert isinstance(kind, int)
-    return kind
-
-
-def _status_and_reason(fn: Callable[..., object], *args: object) -> tuple[str, str | None]:
-    with pytest.raises(_native.NativeError) as info:
-        fn(*args)
-    return info.value.status, getattr(info.value, "reason", None)
-
-
-def _expected_failure(case: dict[str, Any]) -> tuple[str, str]:
-    reason = case["failure_reason"]
-    return ("VERIFY" if reason == "pairing_check_fails" else "DECODE_PROOF"), reason
-
-
-def test_sp1_v4_kind_verifies_fixture() -> None:
-    kind = _kind("KIND_GROTH16_SP1_V4")
-    data = sp1()
-    vk = vk_bytes(data["verifying_key"])
-    selector = bytes.fromhex(data["verifying_key"]["selector"][2:])
-
-    def program_vk(vkey_hex: str) -> bytes:
-        return selector + word(hx(vkey_hex)) + vk
-
-    fixture = data["fixture"]
-    verifier = _native.Verifier(kind, program_vk(fixture["vkey"]))
-    public_values = bytes.fromhex(fixture["publicValues"][2:])
-    proof = bytes.fromhex(fixture["proof"][2:])
-    assert verifier.verify(proof + public_values) == public_values
-    for case in data["negative_cases"]:
-        case_verifier = _native.Verifier(kind, program_vk(case["vkey"]))
-        case_proof = bytes.fromhex(case["proof"][2:]) + bytes.fromhex(case["publicValues"][2:])
-        got = _status_and_reason(case_verifier.verify, case_proof)
-        assert got == _expected_failure(case), case["name"]
-
-
-def test_risc0_v3_kind_verifies_fixture() -> None:
-    kind = _kind("KIND_GROTH16_RISC0_V3")
-    data = risc0()
-    params = data["parameters"]
-    vk = vk_bytes(data["verifying_key"])
-
-    def program_vk(image_id_hex: str) -> bytes:
-        head = bytes.fromhex(params["selector"][2:]) + word(hx(image_id_hex))
-        return head + word(hx(params["control_root"])) + word(hx(params["bn254_control_id"])) + vk
-
-    receipt = data["receipt"]
-    verifier = _native.Verifier(kind, program_vk(receipt["image_id"]))
-    journal = bytes.fromhex(receipt["journal_hex"][2:])
-    assert verifier.verify(bytes.fromhex(receipt["seal"][2:]) + journal) == journal
-    for case in data["negative_cases"]:
-        case_verifier = _native.Verifier(kind, program_vk(case["image_id"]))
-        seal = bytes.fromhex(case["seal"][2:]) + bytes.fromhex(case["journal_hex"][2:])
-        got = _status_and_reason(case_verifier.verify, seal)
-        assert got == _expected_failure(case), case["name"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -626,8 +626,7 @@ def test_config_sp1_gnark_file_relative_to_the_config_file(
     assert entry.backend is Backend.GROTH16_SP1_V4 and entry.backend.is_groth16
     assert entry.program_vk == _hex(sp1["fixture"]["vkey"])
     assert entry.selector == groth16.sp1_v4_selector(SP1_GNARK.read_bytes())
-    assert entry.native_program_vk == sp1_fixture.valid_case.program_vk
-    assert entry.verifier_program_vk == entry.native_program_vk
+    assert entry.verifier_program_vk == sp1_fixture.valid_case.program_vk
     assert entry.groth16_vk == sp1_fixture.vk
     assert entry.public_values is PublicValuesForm.SSZ
     # a mapping resolves against base_dir (and not against the current directory)
@@ -638,7 +637,7 @@ def test_config_sp1_gnark_file_relative_to_the_config_file(
     explicit = _load(
         _sp1_entry(sp1, groth16_vk=str(SP1_GNARK), selector=sp1["verifying_key"]["selector"])
     ).get(1)
-    assert explicit.native_program_vk == entry.native_program_vk
+    assert explicit.verifier_program_vk == entry.verifier_program_vk
 
 
 def test_config_inline_vks_build_the_fixture_program_vks(
@@ -651,14 +650,14 @@ def test_config_inline_vks_build_the_fixture_program_vks(
         _sp1_entry(sp1, groth16_vk=sp1["verifying_key"], selector=sp1["verifying_key"]["selector"]),
         _risc0_entry(risc0),
     )
-    assert config.get(1).native_program_vk == sp1_fixture.valid_case.program_vk
+    assert config.get(1).verifier_program_vk == sp1_fixture.valid_case.program_vk
     risc = config.get(2)
-    assert risc.native_program_vk == risc0_fixture.valid_case.program_vk
+    assert risc.verifier_program_vk == risc0_fixture.valid_case.program_vk
     assert risc.control_root == _hex(risc0["parameters"]["control_root"])
     assert risc.bn254_control_id == _hex(risc0["parameters"]["bn254_control_id"])
     # other backends keep program_vk as the native program vk
     mock = _load({"proof_type": 3, "backend": "mock", "program_vk": "0xaa"}).get(3)
-    assert mock.native_program_vk is None and mock.verifier_program_vk == b"\xaa"
+    assert mock.groth16_vk is None and mock.verifier_program_vk == b"\xaa"
 
 
 def _config_errors() -> list[tuple[str, Any, str]]:
@@ -923,7 +922,7 @@ def test_engine_verifies_through_the_native_backends(
 
     monkeypatch.setattr("eip8025.native_engine.public_values_match", record)
     for proof_type, fixture in ((1, sp1_fixture), (2, risc0_fixture)):
-        configured = engine.config.proof_types[proof_type].native_program_vk
+        configured = engine.config.proof_types[proof_type].verifier_program_vk
         assert configured == fixture.valid_case.program_vk
         # cases about another program (wrong vkey / image id) carry the valid proof: under the
         # configured program they verify, which the fixture's own program vk test covers
