@@ -30,11 +30,12 @@ from collections.abc import Sequence
 
 import trio
 
-from eip8025 import profile
+from eip8025 import containers
 from eip8025.bls import default_backend
 from eip8025.chain import InMemoryChainView
 from eip8025.engine import ProofEngineUnavailable
 from eip8025.gossip import Seen
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.signing import get_execution_proof_envelope_signature
 from eip8025.store import ExecutionProofStore
 from eip8025.testing import FakeProofEngine, fake_proof_data
@@ -53,7 +54,7 @@ KiB = 1024
 class PaddingFakeProofEngine(FakeProofEngine):
     """**Test double**: the fake proof followed by any padding is accepted (not a proof)."""
 
-    def verify_execution_proof(self, execution_proof: profile.ExecutionProof) -> bool:
+    def verify_execution_proof(self, execution_proof: containers.ExecutionProofBase) -> bool:
         self.verify_calls += 1
         if self.down:
             raise ProofEngineUnavailable("switched off")
@@ -80,7 +81,7 @@ def make_payload(chain: DevnetChain, seq: int, size: int) -> bytes:
     slot, proof_type = message_slot(seq)
     ctx = SpecContext(config=chain.spec.config, bls=default_backend())
     block = chain.block(slot)
-    placeholder = profile.ExecutionProofEnvelope(
+    placeholder = PROFILE.ExecutionProofEnvelope(
         proof_data=b"\x00", proof_type=proof_type, beacon_block_root=block.root
     )
     public_input = get_execution_proof(
@@ -93,10 +94,10 @@ def make_payload(chain: DevnetChain, seq: int, size: int) -> bytes:
     signature = get_execution_proof_envelope_signature(
         block.state, envelope, interop_privkey(validator), preset=ctx.config.preset, bls=ctx.bls
     )
-    signed = profile.SignedExecutionProofEnvelope(
+    signed = PROFILE.SignedExecutionProofEnvelope(
         message=envelope, validator_index=validator, signature=signature
     )
-    return encode_execution_proof(signed)
+    return encode_execution_proof(signed, PROFILE)
 
 
 @dataclasses.dataclass

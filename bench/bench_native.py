@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eip8025 import _native, profile
+from eip8025 import _native, containers
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.ssz import merkle
 
-MIB4 = profile.MAX_PROOF_SIZE
+MIB4 = containers.MAX_PROOF_SIZE
 
 
 def timed_together(
@@ -56,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = args.repeat
     data = os.urandom(MIB4)
-    sedes = profile.ExecutionProofEnvelope.ssz_sedes.field_sedes[0]
+    sedes = PROFILE.ExecutionProofEnvelope.ssz_sedes.field_sedes[0]
     threads = _native.get_hash_threads()
     print(
         f"SHA-256 implementation: {_native.SHA256_IMPL}; CPUs: {_native.CPU_COUNT}; "
@@ -102,11 +103,11 @@ def main() -> None:
     finally:
         merkle.set_layer_hasher(_native.hash_layer)
 
-    public_input = profile.PublicInput(
+    public_input = containers.PublicInput(
         new_payload_request_root=hashlib.sha256(b"bench").digest(),
         successful_validation=True,
         chain_id=1,
-        schema_id=profile.STATELESS_INPUT_SCHEMA_ID,
+        schema_id=containers.STATELESS_INPUT_SCHEMA_ID,
     ).encode_bytes()
     vk = b"bench-program-vk"
     verifier = _native.Verifier(_native.KIND_MOCK, vk)

@@ -17,7 +17,6 @@ __all__ = ["SUBCOMMAND_MODULES", "main"]
 SUBCOMMAND_MODULES: dict[str, str] = {
     "spec-tests": "eip8025_cli.spec_tests",
     "vectors": "eip8025_cli.vectors",
-    "proof-node": "eip8025_cli.proof_node",
     "prove": "eip8025_cli.proofs",
     "verify": "eip8025_cli.proofs",
     "node": "eip8025_cli.node",

@@ -80,6 +80,7 @@ def _run(args: argparse.Namespace) -> int:
         offline_provers=args.offline_provers,
         arrival_jitter=args.arrival_jitter,
         proof_engine=args.proof_engine,
+        spec_profile=args.spec_profile,
         datadir=args.datadir,
         summary_json=args.summary_json,
     )

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from eip8025.prover import ProverIdentity
     from eip8025_p2p.node import NodeConfig
 
+from .flags import add_spec_profile_flag
+
 __all__ = ["parse_proof_types", "register"]
 
 PROG = "eip8025 node"
@@ -33,7 +35,7 @@ DEFAULT_LISTEN = "127.0.0.1:9000"
 
 def parse_proof_types(text: str) -> tuple[int, ...]:
     """``1,2,3`` or registry names (``ethrex-sp1``) -> ids; argparse type function."""
-    from eip8025.profile import DEFAULT_REGISTRY
+    from eip8025.config import DEFAULT_REGISTRY
 
     types: list[int] = []
     for item in (part.strip() for part in text.split(",")):
@@ -96,6 +98,7 @@ def _genesis(text: str) -> int | str:
 
 def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
     """Flags shared with ``eip8025 devnet`` (the chain every node must agree on)."""
+    add_spec_profile_flag(parser)
     parser.add_argument(
         "--proof-types",
         type=parse_proof_types,
@@ -112,9 +115,9 @@ def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--proof-engine",
-        metavar="PATH|URL",
-        help="proof-engine JSON file (native, in-process) or http(s) URL of a proof node; "
-        "default: the built-in devnet mock (NOT a zero-knowledge proof)",
+        metavar="PATH",
+        help="proof-engine JSON file (native backends, ere-verifier-c libraries, Groth16), "
+        "verified in-process; default: the built-in devnet mock (NOT a zero-knowledge proof)",
     )
     parser.add_argument("--devnet-seed", default=None, help="devnet chain seed")
     parser.add_argument(
@@ -285,6 +288,7 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
         metrics_port=args.metrics_port,
         name=args.name,
         validator_count=args.devnet_validators,
+        spec_profile=args.spec_profile,
     )
     if args.proof_types is not None:
         base = dataclasses.replace(base, proof_types=args.proof_types)
@@ -315,7 +319,6 @@ def _run(args: argparse.Namespace) -> int:
         StdinControl,
         build_proof_engine,
         run_with_signals,
-        spec_config,
     )
 
     logging.basicConfig(
@@ -335,9 +338,7 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         config = build_config(args)
-        engine = build_proof_engine(
-            args.proof_engine, config.proof_types, spec_config(config).deposit_chain_id
-        )
+        engine = build_proof_engine(args.proof_engine, config.proof_types)
         control = StdinControl() if args.genesis_time == "stdin" else None
         node = DevnetNode(config, engine, emit, control=control)
     except NodeConfigError as exc:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from eip8025.native import Verifier
     from eip8025.native_engine import NativeProofEngine
 
+from .flags import add_spec_profile_flag
+
 __all__ = ["register"]
 
 
@@ -48,11 +50,16 @@ def _common(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
         metavar="PATH",
         help="proof-engine JSON file; default: built-in mock (NOT a zero-knowledge proof)",
     )
+    add_spec_profile_flag(parser)
 
 
 def register(subparsers: Any) -> None:
     """Add the ``prove`` and ``verify`` subcommands."""
-    prove = subparsers.add_parser("prove", help="prove an SSZ NewPayloadRequest file")
+    prove = subparsers.add_parser(
+        "prove",
+        help="prove an SSZ NewPayloadRequest file (SSZNewPayloadRequest under --spec-profile "
+        "2026-08)",
+    )
     _common(prove)
     prove.add_argument("--new-payload-request", metavar="FILE", required=True)
     prove.add_argument("--out", metavar="FILE", required=True, help="where to write the proof")
@@ -112,30 +119,25 @@ def _engine(args: argparse.Namespace) -> NativeProofEngine:
     return NativeProofEngine(load_proof_engine_config(args.proof_engine))
 
 
-def _read_request(path: str) -> Any:
-    from eip8025.profile import SSZNewPayloadRequest
+def _read_request(args: argparse.Namespace) -> Any:
+    from eip8025.profiles import get_profile
 
-    return SSZNewPayloadRequest.decode_bytes(Path(path).read_bytes())
+    profile = get_profile(args.spec_profile)
+    return profile.NewPayloadRequest.decode_bytes(Path(args.new_payload_request).read_bytes())
 
 
 def _prove(args: argparse.Namespace) -> int:
     from ssz.exceptions import DeserializationError
 
-    from eip8025.engine import ProofAttributes, ProofEngineError
-    from eip8025.profile import STATELESS_INPUT_SCHEMA_ID
+    from eip8025.engine import ProofEngineError
     from eip8025.proof_engine_config import ProofEngineConfigError
+    from eip8025.verification import get_public_input
 
     try:
-        request = _read_request(args.new_payload_request)
+        root = _read_request(args).hash_tree_root()
         engine = _engine(args)
-        root = engine.request_proofs(
-            request,
-            _chain_id(args),
-            STATELESS_INPUT_SCHEMA_ID,
-            ProofAttributes([args.proof_type]),
-        )
-        proof = engine.get_proof(root, args.proof_type)
-        Path(args.out).write_bytes(proof.proof_data)
+        proof_data = engine.generate_proof(get_public_input(root, _chain_id(args)), args.proof_type)
+        Path(args.out).write_bytes(proof_data)
     except (
         OSError,
         ValueError,
@@ -144,7 +146,7 @@ def _prove(args: argparse.Namespace) -> int:
         ProofEngineError,
     ) as exc:
         return _fail("prove", str(exc))
-    print(f"proof type {args.proof_type}: {len(proof.proof_data)} bytes -> {args.out}")
+    print(f"proof type {args.proof_type}: {len(proof_data)} bytes -> {args.out}")
     print(f"new_payload_request_root 0x{root.hex()}")
     return 0
 
@@ -179,7 +181,7 @@ def _verify(args: argparse.Namespace) -> int:
     from ssz.exceptions import DeserializationError
 
     from eip8025.engine import ProofEngineError
-    from eip8025.profile import ExecutionProof
+    from eip8025.profiles import get_profile
     from eip8025.proof_engine_config import ProofEngineConfigError
     from eip8025.verification import get_public_input
 
@@ -192,8 +194,8 @@ def _verify(args: argparse.Namespace) -> int:
             if len(root) != 32:
                 return _fail("verify", "--root must be 32 bytes of hex")
         else:
-            root = _read_request(args.new_payload_request).hash_tree_root()
-        proof = ExecutionProof(
+            root = _read_request(args).hash_tree_root()
+        proof = get_profile(args.spec_profile).ExecutionProof(
             proof_data=Path(args.proof).read_bytes(),
             proof_type=args.proof_type,
             public_input=get_public_input(root, _chain_id(args)),

@@ -1,10 +1,12 @@
-"""``eip8025 vectors generate OUT [--force]``: write our EIP-8025 consensus-spec-tests vectors."""
+"""``eip8025 vectors generate OUT [--spec-profile NAME] [--force]``: write our EIP-8025 vectors."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from typing import Any
+
+from .flags import add_spec_profile_flag
 
 __all__ = ["register"]
 
@@ -19,10 +21,12 @@ def register(subparsers: Any) -> None:
         description=(
             "Write OUT/tests/minimal/eip8025/{networking/gossip_execution_proof,"
             "fork_choice/execution_proof_acceptance,proof_engine/mock}/... deterministically "
-            "(byte for byte the committed vectors/ tree when run with the pinned libraries)."
+            "for one spec profile (byte for byte the committed vectors/<profile>/ tree when run "
+            "with the pinned libraries)."
         ),
     )
     generate.add_argument("out", help="folder that holds (or will hold) tests/")
+    add_spec_profile_flag(generate)
     generate.add_argument(
         "--force",
         action="store_true",
@@ -32,14 +36,16 @@ def register(subparsers: Any) -> None:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from eip8025.profiles import get_profile
     from eip8025_spec_tests.generator import OutputExists, generate
 
     try:
-        result = generate(args.out, replace=args.force)
+        result = generate(args.out, get_profile(args.spec_profile), replace=args.force)
     except OutputExists as exc:
         print(f"eip8025 vectors generate: {exc}", file=sys.stderr)
         return 1
     print(
-        f"wrote {result.cases} cases, {result.files} files, {result.bytes:,} bytes under {args.out}"
+        f"wrote {result.cases} cases, {result.files} files, {result.bytes:,} bytes under "
+        f"{args.out} (spec profile {args.spec_profile})"
     )
     return 0

@@ -1,8 +1,10 @@
 """EIP-8025 optional execution proofs: the pure core (no network, no event loop).
 
-Data flows one way: wire bytes -> :meth:`SignedExecutionProofEnvelope.decode_bytes` ->
+Data flows one way: wire bytes -> ``profile.SignedExecutionProofEnvelope.decode_bytes`` ->
 :func:`validate_execution_proof_gossip` (checks, signature, proof engine) ->
 :func:`on_validated_execution_proof` (store) -> the acceptance policy -> :class:`ForkChoiceSink`.
+Which spec text is implemented is configuration: :class:`SpecConfig` carries a
+:class:`SpecProfile` (default :data:`DEFAULT_PROFILE`, ``2026-10``).
 """
 
 from eip8025.acceptance import AcceptancePolicy, AcceptanceRecord, ForkChoiceSink, PolicyError
@@ -15,7 +17,21 @@ from eip8025.chain import (
     ValidatorView,
     is_active_validator,
 )
-from eip8025.engine import ProofAttributes, ProofEngine, ProofEngineError, ProofEngineUnavailable
+from eip8025.config import (
+    MAINNET_CONFIG,
+    MINIMAL_CONFIG,
+    ProofTypeInfo,
+    ProofTypeRegistry,
+    SpecConfig,
+    load_config,
+)
+from eip8025.containers import (
+    DOMAIN_EXECUTION_PROOF,
+    MAX_PROOF_SIZE,
+    STATELESS_INPUT_SCHEMA_ID,
+    PublicInput,
+)
+from eip8025.engine import ProofEngine, ProofEngineError, ProofEngineUnavailable
 from eip8025.forkchoice import on_execution_proof, on_validated_execution_proof
 from eip8025.gossip import (
     GossipError,
@@ -26,21 +42,7 @@ from eip8025.gossip import (
     validate_execution_proof_gossip,
 )
 from eip8025.native import install_merkleizer as _install_merkleizer
-from eip8025.profile import (
-    DOMAIN_EXECUTION_PROOF,
-    MAINNET_CONFIG,
-    MAX_PROOF_SIZE,
-    MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE,
-    MINIMAL_CONFIG,
-    STATELESS_INPUT_SCHEMA_ID,
-    ExecutionProof,
-    ExecutionProofEnvelope,
-    PublicInput,
-    SignedExecutionProofEnvelope,
-    SpecConfig,
-    SSZNewPayloadRequest,
-    load_config,
-)
+from eip8025.profiles import DEFAULT_PROFILE, PROFILES, SpecProfile, get_profile
 from eip8025.signing import (
     compute_domain,
     compute_fork_data_root,
@@ -63,11 +65,12 @@ from eip8025.verification import (
 _install_merkleizer()
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "DOMAIN_EXECUTION_PROOF",
     "MAINNET_CONFIG",
     "MAX_PROOF_SIZE",
-    "MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE",
     "MINIMAL_CONFIG",
+    "PROFILES",
     "STATELESS_INPUT_SCHEMA_ID",
     "AcceptancePolicy",
     "AcceptanceRecord",
@@ -76,8 +79,6 @@ __all__ = [
     "ChainView",
     "EnvelopeCheck",
     "EnvelopeInvalid",
-    "ExecutionProof",
-    "ExecutionProofEnvelope",
     "ExecutionProofStore",
     "ForkChoiceSink",
     "GossipError",
@@ -87,17 +88,17 @@ __all__ = [
     "InMemoryChainView",
     "MilagroBackend",
     "PolicyError",
-    "ProofAttributes",
     "ProofEngine",
     "ProofEngineError",
     "ProofEngineUnavailable",
+    "ProofTypeInfo",
+    "ProofTypeRegistry",
     "PublicInput",
     "PyEccBackend",
-    "SSZNewPayloadRequest",
     "Seen",
-    "SignedExecutionProofEnvelope",
     "SpecConfig",
     "SpecContext",
+    "SpecProfile",
     "StaticStateView",
     "ValidatorView",
     "compute_domain",
@@ -108,6 +109,7 @@ __all__ = [
     "get_domain",
     "get_execution_proof",
     "get_execution_proof_envelope_signature",
+    "get_profile",
     "get_supported_proof_types",
     "is_active_validator",
     "load_config",

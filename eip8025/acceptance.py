@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Protocol
 
-from eip8025.profile import ProofTypeRegistry, SpecConfig
+from eip8025.config import ProofTypeRegistry, SpecConfig
 
 __all__ = ["AcceptancePolicy", "AcceptanceRecord", "ForkChoiceSink", "PolicyError"]
 

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Protocol
 
-from eip8025.profile import ExecutionPayloadEnvelope, Fork
+from eip8025.containers import ExecutionPayloadEnvelope, Fork
 
 __all__ = [
     "BeaconStateView",

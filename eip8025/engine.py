@@ -1,4 +1,9 @@
-"""The ``ProofEngine`` interface (proof-engine.md at the pinned commit).
+"""The ``ProofEngine`` interface (proof-engine.md): verification only.
+
+Since consensus-specs #5639 (profile 2026-10) the spec's engine only verifies; the 2026-08 text's
+``request_proofs`` / ``get_proof`` / ``ProofAttributes`` and prover.md are gone upstream. Producing
+proofs is our own feature, behind our own interface (:class:`eip8025.prover.ProofGenerator`), so
+every profile gets the same engine protocol.
 
 The core calls the engine synchronously, as the spec does; network adapters run it in a worker
 thread so the event loop never blocks. An engine that cannot answer (down, timed out, misconfigured)
@@ -8,13 +13,11 @@ sent the proof, so gossip validation turns it into an IGNORE, never a REJECT.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
 from typing import Protocol
 
-from eip8025.profile import ExecutionProof, SSZNewPayloadRequest
+from eip8025.containers import ExecutionProofBase
 
-__all__ = ["ProofAttributes", "ProofEngine", "ProofEngineError", "ProofEngineUnavailable"]
+__all__ = ["ProofEngine", "ProofEngineError", "ProofEngineUnavailable"]
 
 
 class ProofEngineError(Exception):
@@ -22,37 +25,16 @@ class ProofEngineError(Exception):
 
 
 class ProofEngineUnavailable(ProofEngineError):
-    """The engine could not be reached or did not answer in time."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ProofAttributes:
-    """proof-engine.md ``ProofAttributes``."""
-
-    proof_types: Sequence[int]
+    """The engine could not be reached, did not answer in time, or cannot handle this proof."""
 
 
 class ProofEngine(Protocol):
-    """proof-engine.md ``ProofEngine``: verification, plus generation for the prover role."""
+    """proof-engine.md ``ProofEngine``."""
 
-    def verify_execution_proof(self, execution_proof: ExecutionProof) -> bool:
+    def verify_execution_proof(self, execution_proof: ExecutionProofBase) -> bool:
         """Return True iff the proof is valid for ``hash_tree_root(public_input)``.
 
         Raises:
             ProofEngineUnavailable: The engine could not give a verdict.
         """
-        ...
-
-    def request_proofs(
-        self,
-        new_payload_request: SSZNewPayloadRequest,
-        chain_id: int,
-        schema_id: int,
-        proof_attributes: ProofAttributes,
-    ) -> bytes:
-        """Start proof generation; return ``hash_tree_root(new_payload_request)``."""
-        ...
-
-    def get_proof(self, new_payload_request_root: bytes, proof_type: int) -> ExecutionProof:
-        """Wait for a requested proof and return it."""
         ...

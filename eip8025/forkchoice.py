@@ -6,8 +6,8 @@ Stored proofs are not fork-choice inputs in the spec; the acceptance policy in t
 
 from __future__ import annotations
 
+from eip8025.containers import SignedExecutionProofEnvelopeBase
 from eip8025.engine import ProofEngine
-from eip8025.profile import SignedExecutionProofEnvelope
 from eip8025.store import ExecutionProofStore
 from eip8025.verification import process_execution_proof
 
@@ -16,7 +16,7 @@ __all__ = ["on_execution_proof", "on_validated_execution_proof"]
 
 def on_execution_proof(
     store: ExecutionProofStore,
-    signed_proof_envelope: SignedExecutionProofEnvelope,
+    signed_proof_envelope: SignedExecutionProofEnvelopeBase,
     proof_engine: ProofEngine,
 ) -> None:
     """Verify and store a received execution proof envelope (spec handler).
@@ -50,7 +50,7 @@ def on_execution_proof(
 
 
 def on_validated_execution_proof(
-    store: ExecutionProofStore, signed_proof_envelope: SignedExecutionProofEnvelope
+    store: ExecutionProofStore, signed_proof_envelope: SignedExecutionProofEnvelopeBase
 ) -> bool:
     """Store a proof that ``validate_execution_proof_gossip`` just accepted.
 

@@ -1,19 +1,17 @@
-"""p2p-interface.md: the ``execution_proof`` topic's ``Seen`` state and gossip validation.
+"""p2p-interface.md: the ``execution_proof`` topic's ``Seen`` state, outcomes and rules.
 
-:func:`validate_execution_proof_gossip` is the spec function with each check tagged by its rule.
-Outcomes are exceptions: :class:`GossipIgnore` (drop, do not penalise) and :class:`GossipReject`
-(drop and penalise the sender); returning normally means *accept and forward*. Every exception
-carries a :class:`GossipReason` for metrics and logs.
-
-Order of checks. The spec computes ``hash_tree_root(proof_envelope)`` first; for a 4 MiB proof
-that is the most expensive step before BLS, so we run the two IGNORE checks that need no hashing
-(prover already seen, block not seen) before it. That cannot change any outcome class: all three
-are IGNOREs, and every later check keeps the spec's order.
+Each spec profile writes its own ``validate_execution_proof_gossip`` - its rules in its order -
+from the rules here, one function per rule, each named after the spec's comment and tagged with
+its ``[IGNORE]`` / ``[REJECT]``. :func:`validate_execution_proof_gossip` runs the profile of the
+store's context. Outcomes are exceptions: :class:`GossipIgnore` (drop, do not penalise) and
+:class:`GossipReject` (drop and penalise the sender); returning normally means *accept and
+forward*. Every exception carries a :class:`GossipReason` for metrics and logs.
 
 Engine failures. If the proof engine cannot give a verdict (any
 :class:`~eip8025.engine.ProofEngineError`) the proof is IGNOREd, never REJECTed, and the ``Seen``
-marks made for it are rolled back, so the same proof is validated again when it arrives again
-(from the same or another peer) rather than being lost as "already processed".
+marks made for it are rolled back (:func:`mark_seen_and_verify`), so the same proof is validated
+again when it arrives again (from the same or another peer) rather than being lost as "already
+processed".
 """
 
 from __future__ import annotations
@@ -21,30 +19,56 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from eip8025.engine import ProofEngine, ProofEngineError
-from eip8025.profile import SignedExecutionProofEnvelope
-from eip8025.store import ExecutionProofStore
-from eip8025.verification import (
-    EnvelopeCheck,
-    EnvelopeInvalid,
-    get_execution_proof,
-    verify_execution_proof_envelope,
+from eip8025.chain import BeaconStateView
+from eip8025.containers import (
+    ExecutionPayloadEnvelope,
+    ExecutionProofBase,
+    ExecutionProofEnvelopeBase,
+    SignedExecutionProofEnvelopeBase,
 )
+from eip8025.engine import ProofEngine, ProofEngineError
+from eip8025.verification import EnvelopeCheck, EnvelopeInvalid, get_supported_proof_types
+
+if TYPE_CHECKING:
+    from eip8025.store import ExecutionProofStore
 
 __all__ = [
     "GossipError",
     "GossipIgnore",
     "GossipReason",
     "GossipReject",
+    "ProverKey",
     "Seen",
+    "mark_seen_and_verify",
+    "reject_invalid_envelope",
+    "require_block_seen",
+    "require_block_state",
+    "require_first_proof_from_prover",
+    "require_no_verified_proof",
+    "require_non_empty_proof_data",
+    "require_not_processed",
+    "require_payload",
+    "require_supported_proof_type",
     "validate_execution_proof_gossip",
 ]
 
+ProverKey = tuple[bytes, int, int]
+"""``(beacon_block_root, proof_type, validator_index)``."""
+
 
 class GossipReason(enum.Enum):
-    """Machine-readable outcome reasons, one per rule of the ``execution_proof`` topic."""
+    """Machine-readable outcome reasons, one per rule of the ``execution_proof`` topic.
 
+    A profile uses the rules of its text: ``BLOCK_INVALID`` is a 2026-08 rule,
+    ``PROOF_DATA_EMPTY`` and ``UNSUPPORTED_PROOF_TYPE`` are the 2026-10 early REJECTs.
+    ``STATE_UNAVAILABLE`` is ours: a chain view that has a block's payload but not its state
+    cannot judge the proof (2026-10 reads the state without a check), so that is an IGNORE.
+    """
+
+    PROOF_DATA_EMPTY = "proof_data_empty"
+    UNSUPPORTED_PROOF_TYPE = "unsupported_proof_type"
     ALREADY_PROCESSED = "already_processed"
     PROVER_ALREADY_SEEN = "prover_already_seen"
     BLOCK_NOT_SEEN = "block_not_seen"
@@ -54,6 +78,7 @@ class GossipReason(enum.Enum):
     ENVELOPE_INVALID = "envelope_invalid"
     PROOF_INVALID = "proof_invalid"
     ENGINE_UNAVAILABLE = "engine_unavailable"
+    STATE_UNAVAILABLE = "state_unavailable"
 
 
 class GossipError(Exception):
@@ -87,7 +112,7 @@ class Seen:
     """The EIP-8025 fields of the spec's ``Seen`` (``[New in EIP8025]``)."""
 
     execution_proof_roots: dict[bytes, set[bytes]] = dataclasses.field(default_factory=dict)
-    execution_proof_provers: set[tuple[bytes, int, int]] = dataclasses.field(default_factory=set)
+    execution_proof_provers: set[ProverKey] = dataclasses.field(default_factory=set)
 
     def prune(self, beacon_block_roots: Iterable[bytes]) -> None:
         """Forget everything recorded for the given beacon blocks (e.g. below finalization)."""
@@ -99,80 +124,102 @@ class Seen:
         }
 
 
-def validate_execution_proof_gossip(
-    seen: Seen,
-    store: ExecutionProofStore,
-    signed_proof_envelope: SignedExecutionProofEnvelope,
-    proof_engine: ProofEngine,
+def require_non_empty_proof_data(proof_envelope: ExecutionProofEnvelopeBase) -> None:
+    """[REJECT] The proof data is non-empty."""
+    if len(proof_envelope.proof_data) == 0:
+        raise GossipReject(GossipReason.PROOF_DATA_EMPTY, "execution proof is empty")
+
+
+def require_supported_proof_type(
+    store: ExecutionProofStore, proof_envelope: ExecutionProofEnvelopeBase
 ) -> None:
-    """Validate a ``SignedExecutionProofEnvelope`` for gossip propagation.
+    """[REJECT] The proof type is supported."""
+    if proof_envelope.proof_type not in get_supported_proof_types(store.ctx.config):
+        raise GossipReject(GossipReason.UNSUPPORTED_PROOF_TYPE, "unexpected execution proof type")
 
-    Raises:
-        GossipIgnore: Drop without penalty (reason attached).
-        GossipReject: Drop and penalise the sender (reason attached).
-    """
-    proof_envelope = signed_proof_envelope.message
-    beacon_block_root = proof_envelope.beacon_block_root
-    chain = store.chain
 
-    # [IGNORE] This is the prover's first valid or invalid proof for this key
-    validator_index = signed_proof_envelope.validator_index
-    prover_key = (beacon_block_root, proof_envelope.proof_type, validator_index)
+def require_block_seen(store: ExecutionProofStore, beacon_block_root: bytes) -> None:
+    """[IGNORE] The proof's beacon block has been seen."""
+    if not store.chain.is_block_known(beacon_block_root):
+        raise GossipIgnore(
+            GossipReason.BLOCK_NOT_SEEN, "execution proof's beacon block has not been seen"
+        )
+
+
+def require_block_state(store: ExecutionProofStore, beacon_block_root: bytes) -> BeaconStateView:
+    """[REJECT] The proof's beacon block has passed consensus validation (2026-08)."""
+    state = store.chain.block_state(beacon_block_root)
+    if state is None:
+        raise GossipReject(
+            GossipReason.BLOCK_INVALID, "execution proof's beacon block failed validation"
+        )
+    return state
+
+
+def require_no_verified_proof(
+    store: ExecutionProofStore, proof_envelope: ExecutionProofEnvelopeBase
+) -> None:
+    """[IGNORE] No valid proof is known for this beacon block and proof type."""
+    verified = store.execution_proofs.get(proof_envelope.beacon_block_root, {})
+    if proof_envelope.proof_type in verified:
+        raise GossipIgnore(
+            GossipReason.PROOF_TYPE_ALREADY_VERIFIED,
+            "verified proof already known for this beacon block and proof type",
+        )
+
+
+def require_not_processed(seen: Seen, beacon_block_root: bytes, proof_root: bytes) -> None:
+    """[IGNORE] The proof has not already been processed."""
+    if proof_root in seen.execution_proof_roots.get(beacon_block_root, set()):
+        raise GossipIgnore(
+            GossipReason.ALREADY_PROCESSED, "execution proof has already been processed"
+        )
+
+
+def require_first_proof_from_prover(seen: Seen, prover_key: ProverKey) -> None:
+    """[IGNORE] This is the prover's first valid or invalid proof for this key."""
     if prover_key in seen.execution_proof_provers:
         raise GossipIgnore(
             GossipReason.PROVER_ALREADY_SEEN,
             "proof already seen from this prover for this beacon block and proof type",
         )
 
-    # [IGNORE] The proof's beacon block has been seen
-    if not chain.is_block_known(beacon_block_root):
-        raise GossipIgnore(
-            GossipReason.BLOCK_NOT_SEEN, "execution proof's beacon block has not been seen"
-        )
 
-    # [IGNORE] The proof has not already been processed
-    proof_root = proof_envelope.hash_tree_root()
-    if proof_root in seen.execution_proof_roots.get(beacon_block_root, set()):
-        raise GossipIgnore(
-            GossipReason.ALREADY_PROCESSED, "execution proof has already been processed"
-        )
-
-    # [REJECT] The proof's beacon block has passed consensus validation
-    state = chain.block_state(beacon_block_root)
-    if state is None:
-        raise GossipReject(
-            GossipReason.BLOCK_INVALID, "execution proof's beacon block failed validation"
-        )
-
-    # [IGNORE] The proof's execution payload is available
-    payload_envelope = chain.payload_envelope(beacon_block_root)
+def require_payload(
+    store: ExecutionProofStore, beacon_block_root: bytes
+) -> ExecutionPayloadEnvelope:
+    """[IGNORE] The proof's execution payload is available."""
+    payload_envelope = store.chain.payload_envelope(beacon_block_root)
     if payload_envelope is None:
         raise GossipIgnore(
             GossipReason.PAYLOAD_UNAVAILABLE, "execution proof's payload is unavailable"
         )
+    return payload_envelope
 
-    # [IGNORE] No valid proof is known for this beacon block and proof type
-    if proof_envelope.proof_type in store.execution_proofs.get(beacon_block_root, {}):
-        raise GossipIgnore(
-            GossipReason.PROOF_TYPE_ALREADY_VERIFIED,
-            "verified proof already known for this beacon block and proof type",
-        )
 
-    # [REJECT] The execution proof envelope passes validation
-    try:
-        verify_execution_proof_envelope(
-            state, signed_proof_envelope, payload_envelope, ctx=store.ctx
-        )
-    except EnvelopeInvalid as exc:
-        raise GossipReject(
-            GossipReason.ENVELOPE_INVALID,
-            f"execution proof envelope is invalid ({exc.check.value})",
-            exc.check,
-        ) from None
+def reject_invalid_envelope(exc: EnvelopeInvalid) -> GossipReject:
+    """[REJECT] The execution proof envelope passes validation: the outcome of a failed check."""
+    return GossipReject(
+        GossipReason.ENVELOPE_INVALID,
+        f"execution proof envelope is invalid ({exc.check.value})",
+        exc.check,
+    )
 
-    proof = get_execution_proof(state, proof_envelope, payload_envelope, ctx=store.ctx)
 
-    # Mark the authenticated proof and prover attempt as seen
+def mark_seen_and_verify(
+    seen: Seen,
+    prover_key: ProverKey,
+    proof_root: bytes,
+    proof: ExecutionProofBase,
+    proof_engine: ProofEngine,
+) -> None:
+    """Mark the authenticated proof and prover attempt as seen, then [REJECT] the proof is valid.
+
+    No verdict is not the sender's fault: when the engine raises, the marks made here are undone
+    so the proof is validated again when it arrives again; engine failures become an IGNORE
+    (``ENGINE_UNAVAILABLE``), anything else (a bug) propagates.
+    """
+    beacon_block_root = prover_key[0]
     roots_for_block = seen.execution_proof_roots.setdefault(beacon_block_root, set())
     newly_marked_root = proof_root not in roots_for_block
     roots_for_block.add(proof_root)
@@ -182,8 +229,6 @@ def validate_execution_proof_gossip(
     try:
         valid = proof_engine.verify_execution_proof(proof)
     except BaseException as exc:
-        # No verdict is not the sender's fault: undo the marks so the proof is validated again
-        # when it arrives again. Engine failures are IGNOREs; anything else (a bug) propagates.
         seen.execution_proof_provers.discard(prover_key)
         if newly_marked_root:
             roots_for_block.discard(proof_root)
@@ -194,3 +239,20 @@ def validate_execution_proof_gossip(
         raise
     if not valid:
         raise GossipReject(GossipReason.PROOF_INVALID, "execution proof is invalid")
+
+
+def validate_execution_proof_gossip(
+    seen: Seen,
+    store: ExecutionProofStore,
+    signed_proof_envelope: SignedExecutionProofEnvelopeBase,
+    proof_engine: ProofEngine,
+) -> None:
+    """Validate a ``SignedExecutionProofEnvelope`` with the rules of the store's spec profile.
+
+    Raises:
+        GossipIgnore: Drop without penalty (reason attached).
+        GossipReject: Drop and penalise the sender (reason attached).
+    """
+    store.ctx.profile.validate_execution_proof_gossip(
+        seen, store, signed_proof_envelope, proof_engine
+    )

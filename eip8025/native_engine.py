@@ -1,4 +1,4 @@
-"""``NativeProofEngine``: the spec's ``ProofEngine`` in-process, through the C extension.
+"""``NativeProofEngine``: the spec's ``ProofEngine`` (and our ``ProofGenerator``) in-process.
 
 One verifier (and, where configured, one prover) per proof type, built from a
 :class:`~eip8025.proof_engine_config.ProofEngineConfig`:
@@ -9,7 +9,7 @@ One verifier (and, where configured, one prover) per proof type, built from a
   and/or a prover library speaking our prover ABI, loaded by path.
 * ``groth16-sp1-v4`` / ``groth16-risc0-v3`` - the built-in BN254 Groth16 verifiers of SP1 v4 and
   RISC Zero v3 (real proofs, :mod:`eip8025.groth16`), created with the native program vk the
-  config loader built. Verify only: requesting proofs of such a type raises
+  config loader built. Verify only: generating a proof of such a type raises
   :class:`ProofEngineUnavailable`.
 
 Verification returns True only if the native verifier accepts the proof *and* the public values
@@ -26,13 +26,10 @@ additionally needs the execution witness, which it must obtain itself (e.g. from
 
 from __future__ import annotations
 
-import collections
-import threading
-
 from eip8025 import groth16
-from eip8025.engine import ProofAttributes, ProofEngineUnavailable
+from eip8025.containers import ExecutionProofBase, PublicInput
+from eip8025.engine import ProofEngineUnavailable
 from eip8025.native import NativeError, Prover, Status, Verifier, ZkVMKind
-from eip8025.profile import ExecutionProof, PublicInput, SSZNewPayloadRequest
 from eip8025.proof_engine_config import (
     Backend,
     ProofEngineConfig,
@@ -40,7 +37,6 @@ from eip8025.proof_engine_config import (
     ProofTypeConfig,
     public_values_match,
 )
-from eip8025.verification import get_public_input
 
 __all__ = ["NativeProofEngine"]
 
@@ -63,7 +59,7 @@ def _kind(entry: ProofTypeConfig) -> int:
 class NativeProofEngine:
     """In-process proof engine over the native verifiers / provers of each configured type."""
 
-    def __init__(self, config: ProofEngineConfig, *, max_cached_requests: int = 64) -> None:
+    def __init__(self, config: ProofEngineConfig) -> None:
         """Build every configured verifier and prover now, so misconfiguration fails at start-up.
 
         Raises:
@@ -92,11 +88,6 @@ class NativeProofEngine:
                 raise ProofEngineConfigError(
                     f"proof type {proof_type}: {exc.status}: {exc}"
                 ) from None
-        self._requests: collections.OrderedDict[bytes, tuple[PublicInput, frozenset[int]]] = (
-            collections.OrderedDict()
-        )
-        self._max_requests = max_cached_requests
-        self._lock = threading.Lock()
 
     @property
     def verifiable_proof_types(self) -> frozenset[int]:
@@ -108,7 +99,7 @@ class NativeProofEngine:
         """Proof types this engine can prove."""
         return frozenset(self._provers)
 
-    def verify_execution_proof(self, execution_proof: ExecutionProof) -> bool:
+    def verify_execution_proof(self, execution_proof: ExecutionProofBase) -> bool:
         """Verify natively, then check the public values against the proof's ``PublicInput``.
 
         Raises:
@@ -133,58 +124,23 @@ class NativeProofEngine:
         entry = self.config.proof_types.get(proof_type)
         return entry is not None and entry.backend.is_groth16
 
-    def request_proofs(
-        self,
-        new_payload_request: SSZNewPayloadRequest,
-        chain_id: int,
-        schema_id: int,
-        proof_attributes: ProofAttributes,
-    ) -> bytes:
-        """Record a proving request (proving happens in :meth:`get_proof`); return its root.
+    def generate_proof(self, public_input: PublicInput, proof_type: int) -> bytes:
+        """Prove ``public_input`` for ``proof_type`` now (GIL released in C); return proof_data.
 
         Raises:
-            ProofEngineUnavailable: A requested type has no prover here (Groth16 types never
-                have one).
+            ProofEngineUnavailable: No prover for the type (Groth16 types never have one), or
+                the native prover failed.
         """
-        missing = sorted(set(proof_attributes.proof_types) - set(self._provers))
-        verify_only = [t for t in missing if self._is_groth16(t)]
-        if verify_only:
-            raise ProofEngineUnavailable(
-                f"Groth16 backends verify only, there is no prover: proof types {verify_only} "
-                "use a groth16-* backend (proofs come from the zkVM's own Groth16 prover)"
-            )
-        if missing:
-            raise ProofEngineUnavailable(f"no prover configured for proof types {missing}")
-        root = new_payload_request.hash_tree_root()
-        public_input = get_public_input(root, chain_id, schema_id)
-        with self._lock:
-            self._requests[root] = (public_input, frozenset(proof_attributes.proof_types))
-            self._requests.move_to_end(root)
-            while len(self._requests) > self._max_requests:
-                self._requests.popitem(last=False)
-        return root
-
-    def get_proof(self, new_payload_request_root: bytes, proof_type: int) -> ExecutionProof:
-        """Prove a requested type now (GIL released in C) and return the proof.
-
-        Raises:
-            KeyError: The root / type was not requested (or the request was evicted).
-            ProofEngineUnavailable: The native prover failed, or the type is a verify-only
-                Groth16 type.
-        """
-        with self._lock:
-            request = self._requests.get(new_payload_request_root)
         if self._is_groth16(proof_type):
             raise ProofEngineUnavailable(
-                f"Groth16 backends verify only, there is no prover for proof type {proof_type}"
+                f"Groth16 backends verify only, there is no prover for proof type {proof_type} "
+                "(proofs come from the zkVM's own Groth16 prover)"
             )
-        if request is None or proof_type not in request[1]:
-            raise KeyError(f"no request for proof type {proof_type} of this root")
-        public_input = request[0]
+        prover = self._provers.get(proof_type)
+        if prover is None:
+            raise ProofEngineUnavailable(f"no prover configured for proof type {proof_type}")
         try:
-            proof_data, _ = self._provers[proof_type].prove(public_input.encode_bytes())
+            proof_data, _ = prover.prove(public_input.encode_bytes())
         except NativeError as exc:
             raise ProofEngineUnavailable(f"native prover failed: {exc.status}: {exc}") from None
-        return ExecutionProof(
-            proof_data=proof_data, proof_type=proof_type, public_input=public_input
-        )
+        return proof_data

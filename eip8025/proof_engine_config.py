@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from eip8025 import groth16
-from eip8025.profile import STATELESS_INPUT_SCHEMA_ID, PublicInput
+from eip8025.containers import STATELESS_INPUT_SCHEMA_ID, PublicInput
 
 __all__ = [
     "PADDED_PUBLIC_VALUES_SIZE",

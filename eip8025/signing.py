@@ -7,17 +7,20 @@ is passed explicitly rather than read from a global.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from eip8025.bls import BLSBackend
 from eip8025.chain import BeaconStateView
-from eip8025.profile import (
+from eip8025.containers import (
     DOMAIN_EXECUTION_PROOF,
-    ExecutionProofEnvelope,
+    ExecutionProofEnvelopeBase,
     ForkData,
-    Preset,
     SigningData,
 )
 from eip8025.ssz.container import Container
+
+if TYPE_CHECKING:
+    from eip8025.config import Preset
 
 __all__ = [
     "compute_domain",
@@ -98,13 +101,16 @@ def compute_signing_root(ssz_object: Container, domain: bytes) -> bytes:
 
 def get_execution_proof_envelope_signature(
     state: BeaconStateView,
-    proof_envelope: ExecutionProofEnvelope,
+    proof_envelope: ExecutionProofEnvelopeBase,
     privkey: int,
     *,
     preset: Preset,
     bls: BLSBackend,
 ) -> bytes:
-    """prover.md ``get_execution_proof_envelope_signature``: sign under DOMAIN_EXECUTION_PROOF."""
+    """``get_execution_proof_envelope_signature`` (2026-08 prover.md): DOMAIN_EXECUTION_PROOF.
+
+    (2026-10 removed prover.md; the signature is what ``verify_execution_proof_envelope`` checks.)
+    """
     domain = get_domain(
         state, DOMAIN_EXECUTION_PROOF, compute_epoch_at_slot(state.slot, preset), preset
     )

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from eip8025.acceptance import AcceptancePolicy, AcceptanceRecord, ForkChoiceSink
 from eip8025.chain import ChainView
-from eip8025.profile import ExecutionProofEnvelope
+from eip8025.containers import ExecutionProofEnvelopeBase
 from eip8025.verification import SpecContext
 
 __all__ = ["ExecutionProofStore"]
@@ -40,7 +40,7 @@ class ExecutionProofStore:
         self.ctx = ctx
         self.policy = policy if policy is not None else AcceptancePolicy.from_config(ctx.config)
         self.sinks: list[ForkChoiceSink] = list(sinks or [])
-        self.execution_proofs: dict[bytes, dict[int, ExecutionProofEnvelope]] = {}
+        self.execution_proofs: dict[bytes, dict[int, ExecutionProofEnvelopeBase]] = {}
         self._slots: dict[bytes, int] = {}
         self._accepted: dict[bytes, AcceptanceRecord] = {}
         self.finalized_slot = 0
@@ -49,7 +49,7 @@ class ExecutionProofStore:
         """Register another fork-choice hook."""
         self.sinks.append(sink)
 
-    def store_proof(self, slot: int, proof_envelope: ExecutionProofEnvelope) -> bool:
+    def store_proof(self, slot: int, proof_envelope: ExecutionProofEnvelopeBase) -> bool:
         """Store a verified proof; return False if one of its type is already stored or pruned.
 
         Runs the acceptance policy and fires the sinks when the block first becomes proven.
@@ -80,7 +80,7 @@ class ExecutionProofStore:
         """The acceptance record of a proven block, if any."""
         return self._accepted.get(beacon_block_root)
 
-    def proofs(self, beacon_block_root: bytes) -> Mapping[int, ExecutionProofEnvelope]:
+    def proofs(self, beacon_block_root: bytes) -> Mapping[int, ExecutionProofEnvelopeBase]:
         """Verified proofs of a block by proof type (read-only view)."""
         return dict(self.execution_proofs.get(beacon_block_root, {}))
 

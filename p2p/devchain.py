@@ -18,20 +18,20 @@ import hashlib
 
 from eip8025.bls import CURVE_ORDER, BLSBackend, default_backend
 from eip8025.chain import InMemoryChainView, StaticStateView, ValidatorView
-from eip8025.profile import (
+from eip8025.config import MINIMAL_CONFIG, SpecConfig
+from eip8025.containers import (
     FAR_FUTURE_EPOCH,
-    MINIMAL_CONFIG,
     BeaconBlockHeader,
     ExecutionPayload,
     ExecutionPayloadBid,
     ExecutionPayloadEnvelope,
     ExecutionRequests,
     Fork,
-    SpecConfig,
-    SSZNewPayloadRequest,
+    NewPayloadRequestBase,
     Validator,
     Withdrawal,
 )
+from eip8025.profiles import SpecProfile
 from eip8025.signing import compute_fork_digest
 from eip8025.ssz.sedes import ProgressiveList
 from eip8025.verification import get_new_payload_request
@@ -76,9 +76,11 @@ class DevBlock:
     state: StaticStateView
     payload_envelope: ExecutionPayloadEnvelope
 
-    def new_payload_request(self) -> SSZNewPayloadRequest:
-        """The ``SSZNewPayloadRequest`` provers prove for this block."""
-        return get_new_payload_request(self.state.bid_blob_kzg_commitments, self.payload_envelope)
+    def new_payload_request(self, profile: SpecProfile) -> NewPayloadRequestBase:
+        """The profile's new-payload request that provers prove for this block."""
+        return get_new_payload_request(
+            self.state.bid_blob_kzg_commitments, self.payload_envelope, profile=profile
+        )
 
 
 class DevnetChain:

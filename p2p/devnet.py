@@ -54,7 +54,8 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 import trio
 
 from eip8025.acceptance import AcceptancePolicy, PolicyError
-from eip8025.profile import DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_ACCEPTED_PROOF_TYPES
+from eip8025.config import DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_ACCEPTED_PROOF_TYPES
+from eip8025.profiles import DEFAULT_PROFILE
 
 from .devchain import DevnetChain, DevnetSpec, interop_privkey
 from .host import peer_id_from_secret
@@ -109,6 +110,7 @@ class DevnetConfig:
     whose proofs have all been verified or rejected by every verifier is judged at once)."""
     summary_json: str | None = None
     validator_count: int = 64
+    spec_profile: str = DEFAULT_PROFILE.name
 
     @property
     def provers(self) -> int:
@@ -152,7 +154,10 @@ class DevnetConfig:
         if self.provers > self.validator_count:
             raise DevnetConfigError("more provers than devnet validators")
         config = NodeConfig(
-            secret=bytes(32), proof_types=self.proof_types, threshold=self.threshold
+            secret=bytes(32),
+            proof_types=self.proof_types,
+            threshold=self.threshold,
+            spec_profile=self.spec_profile,
         )
         try:
             return AcceptancePolicy.from_config(spec_config(config))
@@ -345,6 +350,8 @@ class _Devnet:
             str(config.validator_count),
             "--arrival-jitter",
             str(jitter),
+            "--spec-profile",
+            config.spec_profile,
         ]
         if config.proof_engine is not None:
             command += ["--proof-engine", config.proof_engine]
@@ -603,7 +610,8 @@ class _Devnet:
             f"{','.join(map(str, config.proof_types))}"
             + (f"; {'; '.join(faults)}" if faults else "")
             + f"), {config.verifiers} verifiers, policy {self.policy.description}, "
-            f"{config.slots} slots x {config.seconds_per_slot} s, seed {config.seed!r}"
+            f"{config.slots} slots x {config.seconds_per_slot} s, seed {config.seed!r}, "
+            f"spec profile {config.spec_profile}"
         )
         engine = config.proof_engine or "built-in devnet mock (NOT a zero-knowledge proof)"
         self.say(f"proof engine: {engine}; node datadirs and logs: {self.datadir}")

@@ -2,8 +2,11 @@
 
 Everything here is a pure function so the network layer and the tests share one implementation.
 Size limits are enforced *before* decompressing: the compressed length against
-``max_compressed_len(MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE)``, then the uncompressed length that
-the snappy block header announces against ``MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE``.
+``max_compressed_len(bound)``, then the uncompressed length that the snappy block header announces
+against ``bound``. For decoding, ``bound`` is the spec profile's
+``MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE``; for the transport (message-ids, RPC sizes), which
+does not depend on the profile a node runs, it is the largest bound of any profile
+(:data:`MAX_GOSSIP_UNCOMPRESSED_SIZE`).
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ import hashlib
 import cramjam
 from ssz.exceptions import DeserializationError
 
-from eip8025.profile import (
+from eip8025.containers import (
     EXECUTION_PROOF_TOPIC_NAME,
-    MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE,
     MESSAGE_DOMAIN_INVALID_SNAPPY,
     MESSAGE_DOMAIN_VALID_SNAPPY,
-    SignedExecutionProofEnvelope,
+    SignedExecutionProofEnvelopeBase,
     max_compressed_len,
 )
+from eip8025.profiles import PROFILES, SpecProfile
 
 __all__ = [
     "MAX_COMPRESSED_EXECUTION_PROOF_SIZE",
+    "MAX_GOSSIP_UNCOMPRESSED_SIZE",
     "GossipDecodeError",
     "compute_message_id",
     "decode_execution_proof",
@@ -32,7 +36,11 @@ __all__ = [
     "snappy_uncompressed_length",
 ]
 
-MAX_COMPRESSED_EXECUTION_PROOF_SIZE = max_compressed_len(MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE)
+MAX_GOSSIP_UNCOMPRESSED_SIZE = max(
+    p.max_signed_execution_proof_envelope_size for p in PROFILES.values()
+)
+"""The transport's bound on a decompressed ``execution_proof`` message (largest of any profile)."""
+MAX_COMPRESSED_EXECUTION_PROOF_SIZE = max_compressed_len(MAX_GOSSIP_UNCOMPRESSED_SIZE)
 """Largest acceptable gossip payload for the topic (compressed bytes)."""
 
 
@@ -58,16 +66,13 @@ def snappy_uncompressed_length(data: bytes) -> int:
     raise GossipDecodeError("snappy length preamble is truncated or longer than 32 bits")
 
 
-def _decompress(data: bytes) -> bytes:
-    if len(data) > MAX_COMPRESSED_EXECUTION_PROOF_SIZE:
-        raise GossipDecodeError(
-            f"{len(data)} compressed bytes exceed {MAX_COMPRESSED_EXECUTION_PROOF_SIZE}"
-        )
+def _decompress(data: bytes, bound: int) -> bytes:
+    max_compressed = max_compressed_len(bound)
+    if len(data) > max_compressed:
+        raise GossipDecodeError(f"{len(data)} compressed bytes exceed {max_compressed}")
     announced = snappy_uncompressed_length(data)
-    if announced > MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE:
-        raise GossipDecodeError(
-            f"announced {announced} bytes exceed {MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE}"
-        )
+    if announced > bound:
+        raise GossipDecodeError(f"announced {announced} bytes exceed {bound}")
     try:
         raw = bytes(cramjam.snappy.decompress_raw(data))
     except Exception as exc:  # cramjam raises its own error types
@@ -77,20 +82,21 @@ def _decompress(data: bytes) -> bytes:
     return raw
 
 
-def decode_execution_proof(data: bytes) -> SignedExecutionProofEnvelope:
-    """Decode a gossip payload with the size checks described in the module docstring."""
-    raw = _decompress(data)
+def decode_execution_proof(data: bytes, profile: SpecProfile) -> SignedExecutionProofEnvelopeBase:
+    """Decode a gossip payload as ``profile``'s message, with the size checks described above."""
+    raw = _decompress(data, profile.max_signed_execution_proof_envelope_size)
     try:
-        return SignedExecutionProofEnvelope.decode_bytes(raw)
+        return profile.SignedExecutionProofEnvelope.decode_bytes(raw)
     except (DeserializationError, ValueError, TypeError) as exc:
         raise GossipDecodeError(f"invalid SSZ: {exc}") from None
 
 
-def encode_execution_proof(signed: SignedExecutionProofEnvelope) -> bytes:
+def encode_execution_proof(signed: SignedExecutionProofEnvelopeBase, profile: SpecProfile) -> bytes:
     """ssz_snappy-encode an envelope for publishing (raises ValueError if it is oversized)."""
     raw = signed.encode_bytes()
-    if len(raw) > MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE:
-        raise ValueError(f"{len(raw)} bytes exceed {MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE}")
+    bound = profile.max_signed_execution_proof_envelope_size
+    if len(raw) > bound:
+        raise ValueError(f"{len(raw)} bytes exceed {bound}")
     return bytes(cramjam.snappy.compress_raw(raw))
 
 
@@ -99,7 +105,7 @@ def compute_message_id(topic: str, data: bytes) -> bytes:
     topic_bytes = topic.encode()
     prefix = len(topic_bytes).to_bytes(8, "little") + topic_bytes
     try:
-        raw = _decompress(data)
+        raw = _decompress(data, MAX_GOSSIP_UNCOMPRESSED_SIZE)
     except GossipDecodeError:
         return hashlib.sha256(MESSAGE_DOMAIN_INVALID_SNAPPY + prefix + data).digest()[:20]
     return hashlib.sha256(MESSAGE_DOMAIN_VALID_SNAPPY + prefix + raw).digest()[:20]

@@ -21,7 +21,7 @@ import coincurve
 import rlp
 from eth_hash.auto import keccak
 
-from eip8025.profile import ENRForkID
+from eip8025.containers import ENRForkID
 
 __all__ = ["ENR", "MAX_ENR_SIZE", "ENRError"]
 

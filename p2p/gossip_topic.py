@@ -50,6 +50,7 @@ import trio
 from libp2p.peer.id import ID
 from libp2p.pubsub.pb import rpc_pb2
 
+from eip8025.containers import SignedExecutionProofEnvelopeBase
 from eip8025.engine import ProofEngine
 from eip8025.forkchoice import on_validated_execution_proof
 from eip8025.gossip import (
@@ -59,7 +60,6 @@ from eip8025.gossip import (
     Seen,
     validate_execution_proof_gossip,
 )
-from eip8025.profile import SignedExecutionProofEnvelope
 from eip8025.store import ExecutionProofStore
 
 from .encoding import (
@@ -165,7 +165,7 @@ class GossipEvent:
 class _Verdict:
     result: ValidationResult
     reason: str
-    envelope: SignedExecutionProofEnvelope | None = None
+    envelope: SignedExecutionProofEnvelopeBase | None = None
     gossip_reason: GossipReason | None = None
 
     @property
@@ -221,7 +221,7 @@ class ExecutionProofTopic:
         self._limiter = trio.CapacityLimiter(self.config.max_concurrent_validations)
         self._root_locks = _RootLocks()
         self._reserved: set[tuple[bytes, int]] = set()
-        self._accepted: dict[bytes, SignedExecutionProofEnvelope] = {}
+        self._accepted: dict[bytes, SignedExecutionProofEnvelopeBase] = {}
         self._queued = 0
         self._queued_bytes = 0
         self._active = 0
@@ -336,7 +336,7 @@ class ExecutionProofTopic:
     async def _check_now(self, data: bytes) -> _Verdict:
         try:
             envelope = await trio.to_thread.run_sync(
-                decode_execution_proof, data, limiter=self._limiter
+                decode_execution_proof, data, self.store.ctx.profile, limiter=self._limiter
             )
         except GossipDecodeError as exc:
             logger.debug("undecodable execution_proof message: %s", exc)
@@ -363,7 +363,7 @@ class ExecutionProofTopic:
             self._reserved.add(key)
             return _Verdict(ValidationResult.ACCEPT, _ACCEPTED, envelope)
 
-    def _store(self, msg_id: bytes, envelope: SignedExecutionProofEnvelope) -> None:
+    def _store(self, msg_id: bytes, envelope: SignedExecutionProofEnvelopeBase) -> None:
         message = envelope.message
         self._reserved.discard((message.beacon_block_root, message.proof_type))
         if on_validated_execution_proof(self.store, envelope):
@@ -474,13 +474,13 @@ class ExecutionProofTopic:
 
     # -- publishing --------------------------------------------------------------------------
 
-    async def publish(self, envelope: SignedExecutionProofEnvelope) -> ValidationResult:
+    async def publish(self, envelope: SignedExecutionProofEnvelopeBase) -> ValidationResult:
         """Validate our own proof like a received one, then store and publish it.
 
         ACCEPT: published and stored. IGNORE for a missing block / payload: parked and published
         when it arrives. Any other IGNORE or REJECT: not published (the result says why).
         """
-        data = encode_execution_proof(envelope)
+        data = encode_execution_proof(envelope, self.store.ctx.profile)
         msg_id = compute_message_id(self.topic, data)
         my_id = self.pubsub.my_id
         verdict = await self._check(data)

@@ -31,7 +31,7 @@ from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL_ID
 from libp2p.stream_muxer.yamux.yamux import Yamux
 from libp2p.tools.anyio_service import background_trio_service
 
-from eip8025.profile import ENRForkID
+from eip8025.containers import ENRForkID
 
 from .enr import ENR
 from .libp2p_patches import Eth2GossipSub, Eth2Pubsub, GossipParams, create_gossip

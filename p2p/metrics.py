@@ -46,8 +46,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import generate_latest, start_http_server
 from prometheus_client.registry import Collector
 
-from eip8025.engine import ProofAttributes, ProofEngine
-from eip8025.profile import ExecutionProof, SSZNewPayloadRequest
+from eip8025.containers import ExecutionProofBase
+from eip8025.engine import ProofEngine
 
 from .gossip_topic import ExecutionProofTopic, GossipEvent
 from .host import GossipNode
@@ -274,7 +274,7 @@ class InstrumentedProofEngine:
         self.engine = engine
         self._histogram = histogram
 
-    def verify_execution_proof(self, execution_proof: ExecutionProof) -> bool:
+    def verify_execution_proof(self, execution_proof: ExecutionProofBase) -> bool:
         """Delegate and observe the duration (also when the engine raises)."""
         started = time.perf_counter()
         try:
@@ -283,22 +283,6 @@ class InstrumentedProofEngine:
             self._histogram.labels(str(execution_proof.proof_type)).observe(
                 time.perf_counter() - started
             )
-
-    def request_proofs(
-        self,
-        new_payload_request: SSZNewPayloadRequest,
-        chain_id: int,
-        schema_id: int,
-        proof_attributes: ProofAttributes,
-    ) -> bytes:
-        """Delegate."""
-        return self.engine.request_proofs(
-            new_payload_request, chain_id, schema_id, proof_attributes
-        )
-
-    def get_proof(self, new_payload_request_root: bytes, proof_type: int) -> ExecutionProof:
-        """Delegate."""
-        return self.engine.get_proof(new_payload_request_root, proof_type)
 
 
 def parse_exposition(text: str) -> Iterator[tuple[str, dict[str, str], float]]:

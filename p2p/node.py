@@ -52,29 +52,27 @@ from typing import Any, Final
 
 import multiaddr
 import trio
+from libp2p.network.swarm import Swarm
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 
 from eip8025.acceptance import AcceptancePolicy, AcceptanceRecord, PolicyError
 from eip8025.bls import default_backend
 from eip8025.chain import InMemoryChainView
-from eip8025.engine import ProofAttributes, ProofEngine, ProofEngineError
-from eip8025.gossip import Seen
-from eip8025.profile import (
+from eip8025.config import (
     DEFAULT_ACCEPTANCE_THRESHOLD,
     DEFAULT_ACCEPTED_PROOF_TYPES,
-    FAR_FUTURE_EPOCH,
     MINIMAL_CONFIG,
-    STATELESS_INPUT_SCHEMA_ID,
-    ENRForkID,
-    ExecutionProofEnvelope,
-    SignedExecutionProofEnvelope,
     SpecConfig,
 )
-from eip8025.prover import ProverIdentity, produce_signed_proofs
+from eip8025.containers import FAR_FUTURE_EPOCH, ENRForkID, SignedExecutionProofEnvelopeBase
+from eip8025.engine import ProofEngine, ProofEngineError
+from eip8025.gossip import Seen
+from eip8025.profiles import DEFAULT_PROFILE
+from eip8025.prover import ProofBackend, ProofGenerator, ProverIdentity, produce_signed_proofs
 from eip8025.signing import get_execution_proof_envelope_signature
 from eip8025.store import ExecutionProofStore
-from eip8025.verification import SpecContext
+from eip8025.verification import SpecContext, get_public_input
 
 from .devchain import DevBlock, DevnetChain, DevnetSpec
 from .encoding import encode_execution_proof
@@ -155,6 +153,8 @@ class NodeConfig:
     metrics_port: int | None = None
     name: str = "node"
     ready_timeout: float = 30.0
+    spec_profile: str = DEFAULT_PROFILE.name
+    """The spec profile name (``--spec-profile``)."""
 
     @property
     def proven_types(self) -> tuple[int, ...]:
@@ -175,9 +175,9 @@ class NodeConfig:
 
 
 def spec_config(config: NodeConfig) -> SpecConfig:
-    """The devnet's minimal config with the node's accepted types and threshold."""
+    """The devnet's minimal config with the node's profile, accepted types and threshold."""
     return dataclasses.replace(
-        MINIMAL_CONFIG,
+        MINIMAL_CONFIG.with_profile(config.spec_profile),
         supported_proof_types=frozenset(config.proof_types),
         acceptance_threshold=config.threshold,
     )
@@ -248,8 +248,8 @@ def parse_peer(text: str, fork_digest: bytes | None = None) -> str:
     return text
 
 
-def build_proof_engine(source: str | None, proof_types: Sequence[int], chain_id: int) -> Any:
-    """``--proof-engine``: None -> the built-in devnet mock; a path -> native; a URL -> HTTP.
+def build_proof_engine(source: str | None, proof_types: Sequence[int]) -> Any:
+    """``--proof-engine``: None -> the built-in devnet mock; a path -> native.
 
     The built-in mock is NOT a zero-knowledge proof (see :mod:`eip8025.native`).
 
@@ -263,13 +263,6 @@ def build_proof_engine(source: str | None, proof_types: Sequence[int], chain_id:
         load_proof_engine_config,
     )
 
-    if source is not None and source.startswith(("http://", "https://")):
-        from .proof_engine_http import HttpProofEngine
-
-        try:
-            return HttpProofEngine(source, chain_id=chain_id)
-        except ValueError as exc:
-            raise NodeConfigError(f"--proof-engine {source}: {exc}") from None
     try:
         config = (
             devnet_mock_config(sorted(proof_types))
@@ -428,7 +421,7 @@ class DevnetNode:
     def __init__(
         self,
         config: NodeConfig,
-        engine: ProofEngine,
+        engine: ProofBackend,
         emit: Emit,
         *,
         control: Control | None = None,
@@ -444,6 +437,7 @@ class DevnetNode:
         self.control = control
         self.metrics = NodeMetrics()
         self.engine = InstrumentedProofEngine(engine, self.metrics.verification_seconds)
+        self.generator: ProofGenerator = engine
         self.spec_config = spec_config(config)
         self.ctx = SpecContext(config=self.spec_config, bls=default_backend())
         # The fork digest depends on the registry (seed, validator count), not on genesis time.
@@ -570,9 +564,14 @@ class DevnetNode:
         """
         info = info_from_p2p_addr(multiaddr.Multiaddr(address))
         backoff = REDIAL_MIN_BACKOFF
+        network = self.node.host.get_network()
+        assert isinstance(network, Swarm)  # the only INetworkService py-libp2p ships
         while True:
             if peer_id not in self.node.host.get_connected_peers():
                 logger.debug("dialing %s", address)
+                # py-libp2p refuses to dial a peer whose last dial failed for 60 s (its negative
+                # peer cache); a static peer that restarts must be redialled at our own pace.
+                network.unblock_peer(peer_id)
                 try:
                     with trio.fail_after(DIAL_TIMEOUT):
                         await self.node.host.connect(info)
@@ -688,7 +687,7 @@ class DevnetNode:
                     self._published(block.slot, types, identity, "error", str(exc))
                     continue
                 for signed in forged:
-                    await self.topic.publish_raw(encode_execution_proof(signed))
+                    await self.topic.publish_raw(encode_execution_proof(signed, self.ctx.profile))
                     self._published(block.slot, (signed.message.proof_type,), identity, "forged")
                 continue
             scratch = ExecutionProofStore(self.view, self.ctx, policy=self.policy)
@@ -696,6 +695,7 @@ class DevnetNode:
                 produce_signed_proofs,
                 block.state,
                 block.payload_envelope,
+                self.generator,
                 self.engine,
                 types,
                 identity,
@@ -741,20 +741,16 @@ class DevnetNode:
 
     def _forge(
         self, block: DevBlock, types: Sequence[int], identity: ProverIdentity
-    ) -> list[SignedExecutionProofEnvelope]:
+    ) -> list[SignedExecutionProofEnvelopeBase]:
         """Fault injection: real proofs with one byte flipped, validly signed (worker thread)."""
-        request = block.new_payload_request()
-        root = self.engine.request_proofs(
-            request,
-            self.spec_config.deposit_chain_id,
-            STATELESS_INPUT_SCHEMA_ID,
-            ProofAttributes(tuple(types)),
-        )
+        profile = self.ctx.profile
+        request = block.new_payload_request(profile)
+        public_input = get_public_input(request.hash_tree_root(), self.spec_config.deposit_chain_id)
         forged = []
         for proof_type in types:
-            data = bytearray(self.engine.get_proof(root, proof_type).proof_data)
+            data = bytearray(self.generator.generate_proof(public_input, proof_type))
             data[len(data) // 2] ^= 0xFF
-            envelope = ExecutionProofEnvelope(
+            envelope = profile.ExecutionProofEnvelope(
                 proof_data=bytes(data), proof_type=proof_type, beacon_block_root=block.root
             )
             signature = get_execution_proof_envelope_signature(
@@ -765,7 +761,7 @@ class DevnetNode:
                 bls=self.ctx.bls,
             )
             forged.append(
-                SignedExecutionProofEnvelope(
+                profile.SignedExecutionProofEnvelope(
                     message=envelope,
                     validator_index=identity.validator_index,
                     signature=signature,

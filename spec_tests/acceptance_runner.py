@@ -13,7 +13,8 @@ from typing import Any, Final
 from eip8025.acceptance import AcceptancePolicy, PolicyError
 from eip8025.bls import MilagroBackend
 from eip8025.chain import InMemoryChainView
-from eip8025.profile import ExecutionProofEnvelope, ProofTypeInfo, ProofTypeRegistry
+from eip8025.config import ProofTypeInfo, ProofTypeRegistry
+from eip8025.profiles import SpecProfile
 from eip8025.store import ExecutionProofStore
 from eip8025.testing import RecordingForkChoiceSink
 from eip8025.verification import SpecContext
@@ -87,8 +88,8 @@ def _int_list(value: Any, where: str) -> list[int]:
 class _AcceptanceCase:
     """The store under test and its recording hook."""
 
-    def __init__(self, case: Case, policy: AcceptancePolicy) -> None:
-        ctx = SpecContext(config=config_for_preset(case.preset), bls=MilagroBackend())
+    def __init__(self, case: Case, profile: SpecProfile, policy: AcceptancePolicy) -> None:
+        ctx = SpecContext(config=config_for_preset(case.preset, profile), bls=MilagroBackend())
         self.sink = RecordingForkChoiceSink()
         self.store = ExecutionProofStore(InMemoryChainView(), ctx, policy=policy, sinks=[self.sink])
 
@@ -112,7 +113,7 @@ class _AcceptanceCase:
                 )
             )
         before = len(self.sink.records)
-        envelope = ExecutionProofEnvelope(
+        envelope = self.store.ctx.profile.ExecutionProofEnvelope(
             proof_data=OPAQUE_PROOF_DATA, proof_type=proof_type, beacon_block_root=root
         )
         stored = self.store.store_proof(slot, envelope)
@@ -160,8 +161,8 @@ class _AcceptanceCase:
                 )
 
 
-def run_execution_proof_acceptance(case: Case) -> None:
-    """Run one ``fork_choice/execution_proof_acceptance`` case.
+def run_execution_proof_acceptance(case: Case, profile: SpecProfile) -> None:
+    """Run one ``fork_choice/execution_proof_acceptance`` case under ``profile``.
 
     Raises:
         CaseFailure: The core disagrees with the vector, or the vector is malformed.
@@ -169,7 +170,7 @@ def run_execution_proof_acceptance(case: Case) -> None:
     """
     meta = read_yaml(case.path / "meta.yaml")
     only_keys(meta, ("description",), "meta.yaml")
-    node = _AcceptanceCase(case, load_policy(read_yaml(case.path / "policy.yaml")))
+    node = _AcceptanceCase(case, profile, load_policy(read_yaml(case.path / "policy.yaml")))
     run_steps(
         read_yaml(case.path / "steps.yaml"),
         {kind: (getattr(node, kind), keys) for kind, keys in _STEP_KEYS.items()},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from eip8025.profiles import DEFAULT_PROFILE, get_profile
+
 from .runner import Outcome, run_tree, summarize
 
 __all__ = ["run"]
@@ -12,16 +14,19 @@ __all__ = ["run"]
 def run(
     path: str,
     *,
+    spec_profile: str = DEFAULT_PROFILE.name,
     preset: str | None = None,
     fork: str | None = None,
     filter_text: str | None = None,
 ) -> int:
     """Run the tree at ``path``; return 0 only when cases ran and none failed (2: no tree)."""
+    profile = get_profile(spec_profile)
     try:
-        results = run_tree(path, preset=preset, fork=fork, filter_text=filter_text)
+        results = run_tree(path, profile=profile, preset=preset, fork=fork, filter_text=filter_text)
     except FileNotFoundError as exc:
         print(f"eip8025 spec-tests: {exc}", file=sys.stderr)
         return 2
+    print(f"spec profile {profile.name}: {profile.summary}")
     print(summarize(results))
     if not results:
         print("eip8025 spec-tests: no cases matched", file=sys.stderr)

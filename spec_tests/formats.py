@@ -12,8 +12,10 @@ from typing import Any, Final, TypeVar
 import yaml
 from ssz.exceptions import DeserializationError, SerializationError
 
-from eip8025 import profile
+from eip8025 import containers
 from eip8025.chain import StaticStateView, ValidatorView
+from eip8025.config import MAINNET, MAINNET_CONFIG, MINIMAL, MINIMAL_CONFIG, SpecConfig
+from eip8025.profiles import SpecProfile
 
 from .errors import CaseFailure, CaseSkip
 from .values import from_yaml, to_yaml
@@ -90,16 +92,16 @@ DECODE_MALFORMED: Final = "decode_error:malformed"
 _T = TypeVar("_T")
 
 
-def config_for_preset(preset: str) -> profile.SpecConfig:
-    """The config a case of this preset runs under: the preset's config, spec-exact proof types.
+def config_for_preset(preset: str, profile: SpecProfile) -> SpecConfig:
+    """The config a case runs under: the preset's config, the profile, spec-exact proof types.
 
     Raises:
         CaseSkip: The preset is neither ``minimal`` nor ``mainnet``.
     """
-    if preset == profile.MINIMAL.name:
-        return profile.MINIMAL_CONFIG.spec_exact()
-    if preset == profile.MAINNET.name:
-        return profile.MAINNET_CONFIG.spec_exact()
+    if preset == MINIMAL.name:
+        return MINIMAL_CONFIG.with_profile(profile).spec_exact()
+    if preset == MAINNET.name:
+        return MAINNET_CONFIG.with_profile(profile).spec_exact()
     raise CaseSkip(f"preset {preset!r}: EIP-8025 cases need the minimal or mainnet config")
 
 
@@ -188,18 +190,18 @@ def parse_bytes(value: Any, length: int | None, where: str) -> bytes:
 
 def state_to_yaml(
     slot: int,
-    fork: profile.Fork,
+    fork: containers.Fork,
     genesis_validators_root: bytes,
-    validators: tuple[profile.Validator, ...],
-    bid: profile.ExecutionPayloadBid,
+    validators: tuple[containers.Validator, ...],
+    bid: containers.ExecutionPayloadBid,
 ) -> dict[str, Any]:
     """The ``state.yaml`` document: the ``BeaconState`` fields EIP-8025 reads, in YAML form."""
     return {
         "slot": slot,
-        "fork": to_yaml(profile.Fork.ssz_sedes, fork),
+        "fork": to_yaml(containers.Fork.ssz_sedes, fork),
         "genesis_validators_root": hex_bytes(genesis_validators_root),
-        "validators": [to_yaml(profile.Validator.ssz_sedes, v) for v in validators],
-        "latest_execution_payload_bid": to_yaml(profile.ExecutionPayloadBid.ssz_sedes, bid),
+        "validators": [to_yaml(containers.Validator.ssz_sedes, v) for v in validators],
+        "latest_execution_payload_bid": to_yaml(containers.ExecutionPayloadBid.ssz_sedes, bid),
     }
 
 
@@ -222,13 +224,13 @@ def state_from_yaml(data: Any) -> StaticStateView:
         raise CaseFailure("malformed vector: state.yaml is not a mapping")
     only_keys(data, _STATE_KEYS, "state.yaml")
     try:
-        fork = from_yaml(profile.Fork.ssz_sedes, field(data, "fork", dict, "state.yaml"))
+        fork = from_yaml(containers.Fork.ssz_sedes, field(data, "fork", dict, "state.yaml"))
         validators = [
-            from_yaml(profile.Validator.ssz_sedes, v)
+            from_yaml(containers.Validator.ssz_sedes, v)
             for v in field(data, "validators", list, "state.yaml")
         ]
         bid = from_yaml(
-            profile.ExecutionPayloadBid.ssz_sedes,
+            containers.ExecutionPayloadBid.ssz_sedes,
             field(data, "latest_execution_payload_bid", dict, "state.yaml"),
         )
     except ValueError as exc:

@@ -12,7 +12,8 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
-from eip8025 import profile
+from eip8025.config import DEFAULT_REGISTRY as _DEFAULT_REGISTRY
+from eip8025.config import ProofTypeInfo
 
 from .formats import ACCEPTANCE_HANDLER, hex_bytes
 from .vector_case import VectorCase
@@ -28,11 +29,11 @@ A: Final = _root("block A")
 B: Final = _root("block B")
 C: Final = _root("block C")
 
-DEFAULT_REGISTRY: Final = tuple(profile.DEFAULT_REGISTRY)
+DEFAULT_REGISTRY: Final = tuple(_DEFAULT_REGISTRY)
 DEFAULT_TYPES: Final = (1, 2, 3, 5, 6)
 
 
-def _registry_yaml(entries: Iterable[profile.ProofTypeInfo]) -> list[dict[str, Any]]:
+def _registry_yaml(entries: Iterable[ProofTypeInfo]) -> list[dict[str, Any]]:
     return [{"id": e.id, "name": e.name, "el_guest": e.el_guest, "zkvm": e.zkvm} for e in entries]
 
 
@@ -47,7 +48,7 @@ class _AcceptanceCase:
         proof_types: Iterable[int] = DEFAULT_TYPES,
         min_el_guests: int = 1,
         min_zkvms: int = 1,
-        registry: Iterable[profile.ProofTypeInfo] = DEFAULT_REGISTRY,
+        registry: Iterable[ProofTypeInfo] = DEFAULT_REGISTRY,
     ) -> None:
         self.case = VectorCase("fork_choice", ACCEPTANCE_HANDLER, suite, name)
         self.description = description
@@ -211,9 +212,9 @@ def _five_of_five() -> _AcceptanceCase:
 @_scenario
 def _custom_registry() -> _AcceptanceCase:
     registry = (
-        profile.ProofTypeInfo(10, "alpha-vm1", "alpha", "vm1"),
-        profile.ProofTypeInfo(11, "beta-vm2", "beta", "vm2"),
-        profile.ProofTypeInfo(12, "gamma-vm3", "gamma", "vm3"),
+        ProofTypeInfo(10, "alpha-vm1", "alpha", "vm1"),
+        ProofTypeInfo(11, "beta-vm2", "beta", "vm2"),
+        ProofTypeInfo(12, "gamma-vm3", "gamma", "vm3"),
     )
     c = _AcceptanceCase(
         "k_of_n",

@@ -1,11 +1,13 @@
 """Deterministic generator of our EIP-8025 vectors (``eip8025 vectors generate OUT``).
 
-Writes ``OUT/tests/minimal/eip8025/networking/gossip_execution_proof/...``,
+Writes, for one spec profile, ``OUT/tests/minimal/eip8025/networking/gossip_execution_proof/...``,
 ``OUT/tests/minimal/eip8025/fork_choice/execution_proof_acceptance/...`` and
-``OUT/tests/minimal/eip8025/proof_engine/mock/...``. The output depends on nothing but this code
-and the pinned libraries (BLS signatures are deterministic, YAML keys keep their insertion order,
-mock proofs are built here with zero padding, no time or randomness), so regenerating reproduces
-the committed ``vectors/`` byte for byte; a test checks it.
+``OUT/tests/minimal/eip8025/proof_engine/mock/...``. The output depends on nothing but this code,
+the profile and the pinned libraries (BLS signatures are deterministic, YAML keys keep their
+insertion order, mock proofs are built here with zero padding, no time or randomness), so
+regenerating reproduces the committed ``vectors/<profile>/`` byte for byte; a test checks it.
+The acceptance and mock cases read no profile-specific bytes and are the same under every
+profile; the gossip cases differ (roots, signatures, rules).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+
+from eip8025.profiles import SpecProfile
 
 from .formats import ACCEPTANCE_HANDLER, FORK, GOSSIP_HANDLER, MOCK_HANDLER, PROOF_ENGINE_RUNNER
 from .gen_acceptance import acceptance_cases
@@ -43,9 +47,9 @@ class Generated:
     bytes: int
 
 
-def build_cases() -> list[VectorCase]:
-    """Every case, in memory, in a fixed order."""
-    cases = [*gossip_cases(), *acceptance_cases(), *mock_cases()]
+def build_cases(profile: SpecProfile) -> list[VectorCase]:
+    """Every case of ``profile``, in memory, in a fixed order."""
+    cases = [*gossip_cases(profile), *acceptance_cases(), *mock_cases()]
     seen: set[str] = set()
     for case in cases:
         key = str(case.relative_dir)
@@ -55,11 +59,12 @@ def build_cases() -> list[VectorCase]:
     return cases
 
 
-def generate(out: Path | str, *, replace: bool = False) -> Generated:
-    """Write every case under ``out``.
+def generate(out: Path | str, profile: SpecProfile, *, replace: bool = False) -> Generated:
+    """Write every case of ``profile`` under ``out``.
 
     Args:
         out: The folder that holds (or will hold) ``tests/``.
+        profile: The spec profile whose vectors to write.
         replace: Delete the generator's own handler folders first if they exist (nothing else
             under ``out`` is touched).
 
@@ -70,7 +75,7 @@ def generate(out: Path | str, *, replace: bool = False) -> Generated:
     existing = [out / d for d in GENERATED_HANDLER_DIRS if (out / d).exists()]
     if existing and not replace:
         raise OutputExists(f"{existing[0]} exists (replace it with --force)")
-    cases = build_cases()
+    cases = build_cases(profile)
     for folder in existing:
         shutil.rmtree(folder)
     files = size = 0

@@ -16,13 +16,10 @@ from typing import Any, Final, cast
 
 from eip8025.bls import MilagroBackend
 from eip8025.chain import InMemoryChainView, StaticStateView
+from eip8025.containers import ExecutionPayloadEnvelope, SignedExecutionProofEnvelopeBase
 from eip8025.forkchoice import on_validated_execution_proof
 from eip8025.gossip import GossipIgnore, GossipReject, Seen, validate_execution_proof_gossip
-from eip8025.profile import (
-    MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE,
-    ExecutionPayloadEnvelope,
-    SignedExecutionProofEnvelope,
-)
+from eip8025.profiles import SpecProfile
 from eip8025.store import ExecutionProofStore
 from eip8025.verification import SpecContext
 from eip8025_p2p.encoding import (
@@ -67,24 +64,23 @@ _STEP_KEYS: Final = {
 }
 
 
-def decode_message(payload: bytes) -> SignedExecutionProofEnvelope | str:
+def decode_message(payload: bytes, profile: SpecProfile) -> SignedExecutionProofEnvelopeBase | str:
     """Decode a gossip payload with the p2p decoder, or return the REJECT reason label.
 
     A vector's message file is the topic's gossip payload itself (ssz_snappy: snappy block
     compression of the SSZ bytes), so it goes through
-    :func:`eip8025_p2p.encoding.decode_execution_proof` unchanged. That decoder enforces the p2p
-    type-specific bound ``MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE`` before decompressing
-    (``ProofData`` is an unbounded progressive list, so the SSZ type alone accepts any length).
-    The label says which way decoding failed: ``too_large`` when the payload announces more SSZ
-    bytes than the bound, else ``malformed``.
+    :func:`eip8025_p2p.encoding.decode_execution_proof` unchanged. That decoder enforces the
+    profile's p2p bound ``MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE`` before decompressing (in
+    2026-08 ``ProofData`` is an unbounded progressive list, so the SSZ type alone accepts any
+    length; in 2026-10 the type bounds it too). The label says which way decoding failed:
+    ``too_large`` when the payload announces more SSZ bytes than the bound, else ``malformed``.
     """
     try:
-        return decode_execution_proof(payload)
+        return decode_execution_proof(payload, profile)
     except GossipDecodeError:
+        bound = profile.max_signed_execution_proof_envelope_size
         try:
-            too_large = (
-                snappy_uncompressed_length(payload) > MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE
-            )
+            too_large = snappy_uncompressed_length(payload) > bound
         except GossipDecodeError:
             too_large = False
         return DECODE_TOO_LARGE if too_large else DECODE_MALFORMED
@@ -98,10 +94,11 @@ def _result(outcome: str, reasons: list[str | None]) -> str:
 class _GossipCase:
     """The node under test: chain view, proof store, ``Seen`` and the scripted engine."""
 
-    def __init__(self, case: Case, state: StaticStateView) -> None:
+    def __init__(self, case: Case, profile: SpecProfile, state: StaticStateView) -> None:
         self.path = case.path
         self.state = state
-        ctx = SpecContext(config=config_for_preset(case.preset), bls=MilagroBackend())
+        self.profile = profile
+        ctx = SpecContext(config=config_for_preset(case.preset, profile), bls=MilagroBackend())
         self.chain = InMemoryChainView()
         self.store = ExecutionProofStore(self.chain, ctx)
         self.seen = Seen()
@@ -164,8 +161,10 @@ class _GossipCase:
         if store_it and (signed is None or not on_validated_execution_proof(self.store, signed)):
             raise CaseFailure(f"{where}: the accepted proof was not stored")
 
-    def _validate(self, raw: bytes) -> tuple[str, str | None, SignedExecutionProofEnvelope | None]:
-        decoded = decode_message(raw)
+    def _validate(
+        self, raw: bytes
+    ) -> tuple[str, str | None, SignedExecutionProofEnvelopeBase | None]:
+        decoded = decode_message(raw, self.profile)
         if isinstance(decoded, str):
             return "reject", decoded, None
         try:
@@ -221,8 +220,8 @@ def _engine_script(step: dict[str, Any], where: str) -> tuple[Verdict | None, st
     return cast(Verdict, verdict), hex_bytes(root)
 
 
-def run_gossip_execution_proof(case: Case) -> None:
-    """Run one ``networking/gossip_execution_proof`` case.
+def run_gossip_execution_proof(case: Case, profile: SpecProfile) -> None:
+    """Run one ``networking/gossip_execution_proof`` case under ``profile``.
 
     Raises:
         CaseFailure: The core disagrees with the vector, or the vector is malformed.
@@ -235,7 +234,7 @@ def run_gossip_execution_proof(case: Case) -> None:
         raise CaseFailure(f"malformed vector: topic {topic!r}, expected {GOSSIP_TOPIC!r}")
     if field(meta, "bls_setting", int, "meta.yaml", default=0) == 2:
         raise CaseSkip("bls_setting 2 (BLS switched off) is not supported: signatures are real")
-    node = _GossipCase(case, state_from_yaml(read_yaml(case.path / "state.yaml")))
+    node = _GossipCase(case, profile, state_from_yaml(read_yaml(case.path / "state.yaml")))
     run_steps(
         read_yaml(case.path / "steps.yaml"),
         {kind: (getattr(node, kind), keys) for kind, keys in _STEP_KEYS.items()},

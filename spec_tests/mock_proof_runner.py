@@ -17,7 +17,7 @@ from typing import Any, Final
 from eip8025.engine import ProofEngineUnavailable
 from eip8025.native import NativeError, Verifier, ZkVMKind
 from eip8025.native_engine import NativeProofEngine
-from eip8025.profile import ExecutionProof
+from eip8025.profiles import SpecProfile
 from eip8025.proof_engine_config import ProofEngineConfigError, load_proof_engine_config
 
 from .errors import CaseFailure
@@ -84,8 +84,8 @@ def _verifier_answer(
         return exc.status, None
 
 
-def run_proof_engine_mock(case: Case) -> None:
-    """Run one ``proof_engine/mock`` case.
+def run_proof_engine_mock(case: Case, profile: SpecProfile) -> None:
+    """Run one ``proof_engine/mock`` case (``execution_proof`` decodes as ``profile``'s type).
 
     Raises:
         CaseFailure: The engine or the verifier disagrees with the vector (every difference is
@@ -95,7 +95,7 @@ def run_proof_engine_mock(case: Case) -> None:
     entry, proof_type, program_vk, backend = _load_entry(read_yaml(case.path / "proof_engine.yaml"))
     valid, status, public_values = _load_expected(read_yaml(case.path / "expected.yaml"))
     try:
-        proof = ExecutionProof.decode_bytes(
+        proof = profile.ExecutionProof.decode_bytes(
             read_snappy(case.path / f"{MOCK_PROOF_FILE}.ssz_snappy")
         )
     except DECODE_ERRORS as exc:

@@ -13,8 +13,7 @@ import yaml
 from ssz.exceptions import SSZException
 from ssz.sedes.base import BaseSedes
 
-from eip8025 import profile
-from eip8025.ssz.container import Container
+from eip8025.profiles import DEFAULT_PROFILE, SpecProfile
 from eip8025.ssz.sedes import decode
 
 from .acceptance_runner import run_execution_proof_acceptance
@@ -22,13 +21,12 @@ from .errors import CaseFailure, CaseSkip
 from .formats import ACCEPTANCE_HANDLER, DECODE_ERRORS, GOSSIP_HANDLER, MOCK_HANDLER
 from .generic_types import GenericTypeUnknown, sedes_for_case
 from .gossip_runner import run_gossip_execution_proof
-from .layout import Case, discover_cases, read_snappy, read_yaml
+from .layout import Case, discover_cases, discover_strays, read_snappy, read_yaml
 from .mock_proof_runner import run_proof_engine_mock
 from .values import from_yaml
 
 __all__ = [
     "RUNNERS",
-    "SSZ_STATIC_TYPES",
     "CaseResult",
     "Outcome",
     "run_case",
@@ -52,14 +50,6 @@ class CaseResult:
     case: Case
     outcome: Outcome
     reason: str = ""
-
-
-SSZ_STATIC_TYPES: dict[str, type[Container]] = {
-    name: getattr(profile, name)
-    for name in profile.__all__
-    if isinstance(getattr(profile, name), type) and issubclass(getattr(profile, name), Container)
-}
-"""Every container the spec profile defines, by spec name."""
 
 
 def _check_valid(case: Case, sedes: BaseSedes[Any, Any], root_file: str) -> None:
@@ -89,14 +79,22 @@ def _check_invalid(case: Case, sedes: BaseSedes[Any, Any]) -> None:
     raise CaseFailure("invalid serialization was accepted")
 
 
-def _run_ssz_static(case: Case) -> None:
-    cls = SSZ_STATIC_TYPES.get(case.handler)
+def _static_type(case: Case, profile: SpecProfile) -> Any:
+    cls = profile.ssz_types.get(case.handler)
     if cls is None:
-        raise CaseSkip(f"type {case.handler} not implemented")
-    _check_valid(case, cls.ssz_sedes, "roots.yaml")
+        raise CaseSkip(f"type {case.handler} is not a container of spec profile {profile.name}")
+    return cls.ssz_sedes
 
 
-def _run_ssz_generic(case: Case) -> None:
+def _run_ssz_static(case: Case, profile: SpecProfile) -> None:
+    _check_valid(case, _static_type(case, profile), "roots.yaml")
+
+
+def _run_ssz_static_invalid(case: Case, profile: SpecProfile) -> None:
+    _check_invalid(case, _static_type(case, profile))
+
+
+def _run_ssz_generic(case: Case, profile: SpecProfile) -> None:
     try:
         sedes = sedes_for_case(case.handler, case.name)
     except GenericTypeUnknown as exc:
@@ -109,42 +107,43 @@ def _run_ssz_generic(case: Case) -> None:
         raise CaseSkip(f"unknown ssz_generic suite {case.suite!r}")
 
 
-def _run_networking(case: Case) -> None:
+def _run_networking(case: Case, profile: SpecProfile) -> None:
     if case.handler != GOSSIP_HANDLER:
         raise CaseSkip(f"networking/{case.handler} not implemented (only {GOSSIP_HANDLER})")
-    run_gossip_execution_proof(case)
+    run_gossip_execution_proof(case, profile)
 
 
-def _run_fork_choice(case: Case) -> None:
+def _run_fork_choice(case: Case, profile: SpecProfile) -> None:
     if case.handler != ACCEPTANCE_HANDLER:
         raise CaseSkip(f"fork_choice/{case.handler} not implemented (only {ACCEPTANCE_HANDLER})")
-    run_execution_proof_acceptance(case)
+    run_execution_proof_acceptance(case, profile)
 
 
-def _run_proof_engine(case: Case) -> None:
+def _run_proof_engine(case: Case, profile: SpecProfile) -> None:
     if case.handler != MOCK_HANDLER:
         raise CaseSkip(f"proof_engine/{case.handler} not implemented (only {MOCK_HANDLER})")
-    run_proof_engine_mock(case)
+    run_proof_engine_mock(case, profile)
 
 
-RUNNERS: dict[str, Callable[[Case], None]] = {
+RUNNERS: dict[str, Callable[[Case, SpecProfile], None]] = {
     "ssz_static": _run_ssz_static,
+    "ssz_static_invalid": _run_ssz_static_invalid,
     "ssz_generic": _run_ssz_generic,
     "networking": _run_networking,
     "fork_choice": _run_fork_choice,
     "proof_engine": _run_proof_engine,
 }
-"""Runner name -> case handler. ``networking``, ``fork_choice`` and ``proof_engine`` run the
-EIP-8025 handlers."""
+"""Runner name -> case handler. ``ssz_static_invalid``: bytes that must not decode as the type;
+``networking``, ``fork_choice`` and ``proof_engine`` run the EIP-8025 handlers."""
 
 
-def run_case(case: Case) -> CaseResult:
-    """Run one case; never raises for a failing case (the failure is in the result)."""
+def run_case(case: Case, profile: SpecProfile = DEFAULT_PROFILE) -> CaseResult:
+    """Run one case under ``profile``; never raises for a failing case (it is in the result)."""
     handler = RUNNERS.get(case.runner)
     if handler is None:
         return CaseResult(case, Outcome.SKIPPED, f"runner {case.runner} not supported")
     try:
-        handler(case)
+        handler(case, profile)
     except CaseSkip as exc:
         return CaseResult(case, Outcome.SKIPPED, str(exc))
     except CaseFailure as exc:
@@ -157,12 +156,17 @@ def run_case(case: Case) -> CaseResult:
 def run_tree(
     root: Path | str,
     *,
+    profile: SpecProfile = DEFAULT_PROFILE,
     preset: str | None = None,
     fork: str | None = None,
     filter_text: str | None = None,
 ) -> list[CaseResult]:
-    """Run every case under ``root`` matching the optional preset / fork / substring filter."""
-    cases: Iterable[Case] = discover_cases(root)
+    """Run every case under ``root`` matching the optional preset / fork / substring filter.
+
+    A folder above case depth with nothing below it (an empty runner, handler or suite) is a
+    failure, so a tree that lost its cases cannot pass as empty.
+    """
+    cases: Iterable[Case] = [*discover_cases(root), *discover_strays(root)]
     selected = [
         c
         for c in cases
@@ -170,7 +174,12 @@ def run_tree(
         and (fork is None or c.fork == fork)
         and (filter_text is None or filter_text in c.id)
     ]
-    return [run_case(c) for c in selected]
+    return [
+        CaseResult(c, Outcome.FAILED, "no cases below this folder")
+        if c.stray
+        else run_case(c, profile)
+        for c in selected
+    ]
 
 
 def summarize(results: Iterable[CaseResult]) -> str:

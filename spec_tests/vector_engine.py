@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-from eip8025.engine import ProofAttributes, ProofEngineUnavailable
-from eip8025.profile import ExecutionProof, SSZNewPayloadRequest
+from eip8025.containers import ExecutionProofBase
+from eip8025.engine import ProofEngineUnavailable
 
 __all__ = ["VERDICTS", "VectorProofEngine", "Verdict"]
 
@@ -43,7 +43,7 @@ class VectorProofEngine:
         self._verdict = verdict
         self.calls = []
 
-    def verify_execution_proof(self, execution_proof: ExecutionProof) -> bool:
+    def verify_execution_proof(self, execution_proof: ExecutionProofBase) -> bool:
         """Record the request and answer with the scripted verdict."""
         self.calls.append(execution_proof.hash_tree_root())
         if self._verdict is None:
@@ -51,17 +51,3 @@ class VectorProofEngine:
         if self._verdict == "unavailable":
             raise ProofEngineUnavailable("vector test double: scripted as unavailable")
         return self._verdict == "valid"
-
-    def request_proofs(
-        self,
-        new_payload_request: SSZNewPayloadRequest,
-        chain_id: int,
-        schema_id: int,
-        proof_attributes: ProofAttributes,
-    ) -> bytes:
-        """Not part of the vectors: this double only verifies."""
-        raise NotImplementedError("VectorProofEngine is a verification-only test double")
-
-    def get_proof(self, new_payload_request_root: bytes, proof_type: int) -> ExecutionProof:
-        """Not part of the vectors: this double only verifies."""
-        raise NotImplementedError("VectorProofEngine is a verification-only test double")

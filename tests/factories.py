@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from eip8025 import profile
+from eip8025 import config as cfg
+from eip8025 import containers
 from eip8025.bls import BLSBackend, MilagroBackend
 from eip8025.chain import InMemoryChainView, StaticStateView, ValidatorView
 from eip8025.gossip import Seen
+from eip8025.profiles import SpecProfile
 from eip8025.signing import get_execution_proof_envelope_signature
 from eip8025.store import ExecutionProofStore
 from eip8025.testing import FakeProofEngine, RecordingForkChoiceSink, fake_proof_data
@@ -34,7 +36,7 @@ class World:
     ctx: SpecContext
     chain: InMemoryChainView
     state: StaticStateView
-    payload: profile.ExecutionPayloadEnvelope
+    payload: containers.ExecutionPayloadEnvelope
     store: ExecutionProofStore
     seen: Seen
     engine: FakeProofEngine
@@ -43,9 +45,9 @@ class World:
 
     def envelope(
         self, proof_type: int, *, proof_data: bytes | None = None, root: bytes | None = None
-    ) -> profile.ExecutionProofEnvelope:
+    ) -> containers.ExecutionProofEnvelopeBase:
         root = self.root if root is None else root
-        placeholder = profile.ExecutionProofEnvelope(
+        placeholder = self.ctx.profile.ExecutionProofEnvelope(
             proof_data=b"\x00", proof_type=proof_type, beacon_block_root=root
         )
         public_input = get_execution_proof(
@@ -56,28 +58,28 @@ class World:
 
     def sign(
         self,
-        envelope: profile.ExecutionProofEnvelope,
+        envelope: containers.ExecutionProofEnvelopeBase,
         validator_index: int,
         *,
         key_index: int | None = None,
         bls: BLSBackend = BLS,
-    ) -> profile.SignedExecutionProofEnvelope:
+    ) -> containers.SignedExecutionProofEnvelopeBase:
         key = privkey(validator_index if key_index is None else key_index)
         signature = get_execution_proof_envelope_signature(
             self.state, envelope, key, preset=self.ctx.config.preset, bls=bls
         )
-        return profile.SignedExecutionProofEnvelope(
+        return self.ctx.profile.SignedExecutionProofEnvelope(
             message=envelope, validator_index=validator_index, signature=signature
         )
 
     def signed(
         self, proof_type: int, validator_index: int = 0, **kw: object
-    ) -> profile.SignedExecutionProofEnvelope:
+    ) -> containers.SignedExecutionProofEnvelopeBase:
         return self.sign(self.envelope(proof_type, **kw), validator_index)  # type: ignore[arg-type]
 
 
-def make_payload(root: bytes) -> profile.ExecutionPayloadEnvelope:
-    payload = profile.ExecutionPayload(
+def make_payload(root: bytes) -> containers.ExecutionPayloadEnvelope:
+    payload = containers.ExecutionPayload(
         parent_hash=h("parent"),
         fee_recipient=b"\x42" * 20,
         state_root=h("state"),
@@ -98,10 +100,10 @@ def make_payload(root: bytes) -> profile.ExecutionPayloadEnvelope:
         block_access_list=b"",
         slot_number=SLOT,
     )
-    requests = profile.ExecutionRequests(
+    requests = containers.ExecutionRequests(
         deposits=(), withdrawals=(), consolidations=(), builder_deposits=(), builder_exits=()
     )
-    return profile.ExecutionPayloadEnvelope(
+    return containers.ExecutionPayloadEnvelope(
         payload=payload,
         execution_requests=requests,
         builder_index=3,
@@ -111,20 +113,23 @@ def make_payload(root: bytes) -> profile.ExecutionPayloadEnvelope:
 
 
 def make_world(
-    config: profile.SpecConfig | None = None,
+    config: cfg.SpecConfig | None = None,
     *,
     validators: tuple[ValidatorView, ...] | None = None,
+    profile: SpecProfile | None = None,
 ) -> World:
-    config = config or dataclasses.replace(profile.MINIMAL_CONFIG)
+    config = config or dataclasses.replace(cfg.MINIMAL_CONFIG)
+    if profile is not None:
+        config = config.with_profile(profile)
     ctx = SpecContext(config=config, bls=BLS)
     if validators is None:
         validators = tuple(
-            ValidatorView(BLS.sk_to_pk(privkey(i)), 0, profile.FAR_FUTURE_EPOCH)
+            ValidatorView(BLS.sk_to_pk(privkey(i)), 0, containers.FAR_FUTURE_EPOCH)
             for i in range(N_VALIDATORS)
         )
     state = StaticStateView(
         slot=SLOT,
-        fork=profile.Fork(
+        fork=containers.Fork(
             previous_version=bytes.fromhex("06000001"),
             current_version=bytes.fromhex("07000001"),
             epoch=1,

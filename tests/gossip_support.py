@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import trio
 
-from eip8025 import profile
+from eip8025 import containers
 from eip8025.bls import default_backend
 from eip8025.chain import InMemoryChainView
 from eip8025.gossip import Seen
@@ -35,7 +35,7 @@ PROOF_TYPES = (1, 2, 3, 5, 6)  # the default accepted set of the minimal config
 class PaddedFakeProofEngine(FakeProofEngine):
     """**Test double**: :class:`FakeProofEngine` that accepts *any* bytes after the fake proof."""
 
-    def verify_execution_proof(self, execution_proof: profile.ExecutionProof) -> bool:
+    def verify_execution_proof(self, execution_proof: containers.ExecutionProofBase) -> bool:
         self.verify_calls += 1
         if self.down:
             from eip8025.engine import ProofEngineUnavailable
@@ -60,10 +60,10 @@ class ProofMaker:
         *,
         size: int = 0,
         bad_signature: bool = False,
-    ) -> profile.SignedExecutionProofEnvelope:
+    ) -> containers.SignedExecutionProofEnvelopeBase:
         """A valid proof (``size``: total proof bytes, padded with pseudo-random bytes)."""
         block = self.chain.block(slot)
-        placeholder = profile.ExecutionProofEnvelope(
+        placeholder = self.ctx.profile.ExecutionProofEnvelope(
             proof_data=b"\x00", proof_type=proof_type, beacon_block_root=block.root
         )
         public_input = get_execution_proof(
@@ -77,7 +77,7 @@ class ProofMaker:
         signature = get_execution_proof_envelope_signature(
             block.state, envelope, key, preset=self.ctx.config.preset, bls=self.ctx.bls
         )
-        return profile.SignedExecutionProofEnvelope(
+        return self.ctx.profile.SignedExecutionProofEnvelope(
             message=envelope, validator_index=validator_index, signature=signature
         )
 

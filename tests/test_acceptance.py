@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from eip8025 import profile
+from eip8025 import config as cfg
+from eip8025 import containers
 from eip8025.acceptance import AcceptancePolicy, PolicyError
 from eip8025.forkchoice import on_execution_proof, on_validated_execution_proof
 from eip8025.gossip import GossipIgnore, GossipReason, validate_execution_proof_gossip
@@ -26,10 +27,10 @@ def world() -> World:
 
 
 def test_default_policy_is_3_of_5_across_two_guests_and_three_zkvms() -> None:
-    policy = AcceptancePolicy.from_config(profile.MAINNET_CONFIG)
+    policy = AcceptancePolicy.from_config(cfg.MAINNET_CONFIG)
     assert (policy.threshold, len(policy.proof_types)) == (3, 5)
-    assert policy.proof_types == frozenset(profile.DEFAULT_ACCEPTED_PROOF_TYPES)
-    registry = profile.DEFAULT_REGISTRY
+    assert policy.proof_types == frozenset(cfg.DEFAULT_ACCEPTED_PROOF_TYPES)
+    registry = cfg.DEFAULT_REGISTRY
     assert len({registry.get(t).el_guest for t in policy.proof_types}) >= 2
     assert len({registry.get(t).zkvm for t in policy.proof_types}) >= 2
 
@@ -68,10 +69,10 @@ def test_duplicates_from_other_provers_do_not_count(world: World) -> None:
 
 def test_proofs_outside_the_policy_types_do_not_count() -> None:
     config = dataclasses.replace(
-        profile.MINIMAL_CONFIG, supported_proof_types=frozenset({1, 2, 3, 4, 5, 6})
+        cfg.MINIMAL_CONFIG, supported_proof_types=frozenset({1, 2, 3, 4, 5, 6})
     )
     world = make_world(config)
-    policy = AcceptancePolicy(3, frozenset({1, 2, 3}), profile.DEFAULT_REGISTRY)
+    policy = AcceptancePolicy(3, frozenset({1, 2, 3}), cfg.DEFAULT_REGISTRY)
     world.store.policy = policy
     for proof_type in (4, 5, 6, 1, 2):
         accept(world, proof_type)
@@ -84,8 +85,8 @@ def test_diversity_constraint_needs_a_second_guest() -> None:
     world = make_world()
     world.store.policy = AcceptancePolicy(
         3,
-        frozenset(profile.DEFAULT_ACCEPTED_PROOF_TYPES),
-        profile.DEFAULT_REGISTRY,
+        frozenset(cfg.DEFAULT_ACCEPTED_PROOF_TYPES),
+        cfg.DEFAULT_REGISTRY,
         min_el_guests=2,
     )
     for proof_type in (1, 2, 3):  # all ethrex
@@ -151,8 +152,8 @@ def test_on_execution_proof_spec_handler_verifies_and_stores(world: World) -> No
 def test_impossible_policies_are_refused_with_one_line(kwargs: dict, message: str) -> None:
     args = {
         "threshold": 3,
-        "proof_types": frozenset(profile.DEFAULT_ACCEPTED_PROOF_TYPES),
-        "registry": profile.DEFAULT_REGISTRY,
+        "proof_types": frozenset(cfg.DEFAULT_ACCEPTED_PROOF_TYPES),
+        "registry": cfg.DEFAULT_REGISTRY,
     } | kwargs
     with pytest.raises(PolicyError, match=message) as info:
         AcceptancePolicy(**args)
@@ -160,7 +161,7 @@ def test_impossible_policies_are_refused_with_one_line(kwargs: dict, message: st
 
 
 def test_spec_supported_set_cannot_carry_a_3_of_5_policy() -> None:
-    config = dataclasses.replace(profile.MAINNET_CONFIG.spec_exact(), acceptance_threshold=5)
-    assert config.supported_proof_types == profile.SPEC_SUPPORTED_PROOF_TYPES
+    config = dataclasses.replace(cfg.MAINNET_CONFIG.spec_exact(), acceptance_threshold=5)
+    assert config.supported_proof_types == containers.SPEC_SUPPORTED_PROOF_TYPES
     with pytest.raises(PolicyError, match="can never be met"):
         AcceptancePolicy.from_config(config)

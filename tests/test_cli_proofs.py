@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eip8025 import profile
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025_cli import main as cli_main
 
 from .factories import make_payload
@@ -14,7 +14,7 @@ from .factories import make_payload
 
 def _request_file(tmp_path: Path) -> Path:
     envelope = make_payload(b"\x07" * 32)
-    request = profile.SSZNewPayloadRequest(
+    request = PROFILE.NewPayloadRequest(
         execution_payload=envelope.payload,
         versioned_hashes=(),
         parent_beacon_block_root=b"\x01" * 32,

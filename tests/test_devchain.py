@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from eip8025 import profile
+from eip8025 import config as cfg
+from eip8025 import containers
 from eip8025.bls import default_backend
 from eip8025.chain import InMemoryChainView
 from eip8025.forkchoice import on_validated_execution_proof
 from eip8025.gossip import Seen, validate_execution_proof_gossip
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.signing import (
     compute_fork_data_root,
     compute_fork_digest,
@@ -48,22 +50,23 @@ def test_block_payload_round_trips_and_proof_validates() -> None:
     view = InMemoryChainView()
     block = chain.import_block(view, 3)
     encoded = block.payload_envelope.encode_bytes()
-    assert profile.ExecutionPayloadEnvelope.decode_bytes(encoded) == block.payload_envelope
-    config = profile.MINIMAL_CONFIG
+    assert containers.ExecutionPayloadEnvelope.decode_bytes(encoded) == block.payload_envelope
+    config = cfg.MINIMAL_CONFIG
     ctx = SpecContext(config=config, bls=default_backend())
     store = ExecutionProofStore(view, ctx)
-    placeholder = profile.ExecutionProofEnvelope(
+    placeholder = PROFILE.ExecutionProofEnvelope(
         proof_data=b"\x00", proof_type=1, beacon_block_root=block.root
     )
     public_input = get_execution_proof(
         block.state, placeholder, block.payload_envelope, ctx=ctx
     ).public_input
-    assert public_input.new_payload_request_root == block.new_payload_request().hash_tree_root()
+    request_root = block.new_payload_request(PROFILE).hash_tree_root()
+    assert public_input.new_payload_request_root == request_root
     envelope = placeholder.copy_with(proof_data=fake_proof_data(public_input, 1))
     signature = get_execution_proof_envelope_signature(
         block.state, envelope, interop_privkey(2), preset=config.preset, bls=ctx.bls
     )
-    signed = profile.SignedExecutionProofEnvelope(
+    signed = PROFILE.SignedExecutionProofEnvelope(
         message=envelope, validator_index=2, signature=signature
     )
     validate_execution_proof_gossip(Seen(), store, signed, FakeProofEngine())

@@ -121,6 +121,7 @@ def test_config_check_refuses_more_provers_than_validators() -> None:
 def test_devnet_every_verifier_accepts_every_payload(tmp_path: Path) -> None:
     code, output, data = run_devnet(tmp_path, "--verifiers", "2", "--slots", "3")
     assert code == 0, output
+    assert "spec profile 2026-10" in output  # the default
     assert "result: OK - all 2 verifiers accepted all 3 payloads (3-of-5" in output
     for slot in (1, 2, 3):
         state = data["slots"][str(slot)]
@@ -143,10 +144,14 @@ def test_devnet_every_verifier_accepts_every_payload(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_devnet_byzantine_and_offline_prover(tmp_path: Path) -> None:
-    """prover-5 sends invalid proofs, prover-6 is down: 3 honest provers still make 3-of-5."""
+    """prover-5 sends invalid proofs, prover-6 is down: 3 honest provers still make 3-of-5.
+
+    Runs the 2026-08 profile (the other devnet test runs the default), so CI covers both.
+    """
     flags = ["--verifiers", "2", "--slots", "3", "--byzantine-provers", "1", "--offline-provers"]
-    code, output, data = run_devnet(tmp_path, *flags, "1")
+    code, output, data = run_devnet(tmp_path, *flags, "1", "--spec-profile", "2026-08")
     assert code == 0, output
+    assert "spec profile 2026-08" in output
     assert "byzantine: prover-5; offline: prover-6" in output
     assert "penalised peer: prover-5" in output
     for slot in (1, 2, 3):

@@ -1,6 +1,7 @@
 """Our EIP-8025 vectors: regeneration is byte-exact, and each runner fails on corrupted cases.
 
-The ``proof_engine/mock`` generator's transcription of the mock formats is checked against the
+Each spec profile has its tree (``vectors/<profile>/``); the runner tests run on both. The
+``proof_engine/mock`` generator's transcription of the mock formats is checked against the
 native prover here as well.
 
 Every committed case also runs through ``tests/test_spec_vectors.py::test_vector``.
@@ -18,9 +19,10 @@ import cramjam
 import pytest
 import yaml
 
-from eip8025 import native, profile
+from eip8025 import containers, native
 from eip8025.engine import ProofEngineUnavailable
 from eip8025.gossip import GossipReason
+from eip8025.profiles import PROFILES, SpecProfile
 from eip8025.proof_engine_config import devnet_mock_config
 from eip8025.verification import EnvelopeCheck
 from eip8025_cli import main as cli_main
@@ -29,6 +31,7 @@ from eip8025_spec_tests.gen_acceptance import acceptance_cases
 from eip8025_spec_tests.gen_mock_proofs import (
     MockInput,
     devnet_vk,
+    execution_proof_ssz,
     mock_cases,
     mock_proof,
     zkboost_proof,
@@ -40,7 +43,10 @@ from eip8025_spec_tests.vector_engine import VectorProofEngine
 from .conftest import REPO
 
 VECTORS = REPO / "vectors"
-_CASES = {c.id: c for c in discover_cases(VECTORS)}
+_TREES = {name: VECTORS / name for name in PROFILES}
+_BY_PROFILE = {name: {c.id: c for c in discover_cases(tree)} for name, tree in _TREES.items()}
+_CASES = _BY_PROFILE["2026-10"]
+"""The default profile's cases (tests that read one tree's documents)."""
 GOSSIP = "minimal/eip8025/networking/gossip_execution_proof/"
 ACCEPTANCE = "minimal/eip8025/fork_choice/execution_proof_acceptance/"
 MOCK = "minimal/eip8025/proof_engine/mock/"
@@ -52,19 +58,35 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_generator_reproduces_committed_vectors_byte_for_byte(tmp_path: Path) -> None:
-    result = generator.generate(tmp_path)
+def test_generator_reproduces_committed_vectors_byte_for_byte(
+    tmp_path: Path, profile: SpecProfile
+) -> None:
+    result = generator.generate(tmp_path, profile)
     generated = _files(tmp_path / "tests")
-    committed = _files(VECTORS / "tests")
+    committed = _files(_TREES[profile.name] / "tests")
     assert sorted(generated) == sorted(committed)
     differing = [name for name in committed if committed[name] != generated[name]]
-    assert differing == [], "regenerate: eip8025 vectors generate vectors --force"
+    assert differing == [], (
+        f"regenerate: eip8025 vectors generate vectors/{profile.name} "
+        f"--spec-profile {profile.name} --force"
+    )
     assert result.files == len(committed)
 
 
-def test_committed_vectors_cover_both_handlers_and_stay_small() -> None:
-    gossip = [c for c in _CASES if c.startswith(GOSSIP)]
-    acceptance = [c for c in _CASES if c.startswith(ACCEPTANCE)]
+def test_profiles_share_acceptance_and_mock_vectors_but_not_gossip_ones() -> None:
+    old, new = (_files(_TREES[name] / "tests") for name in ("2026-08", "2026-10"))
+    for prefix in (ACCEPTANCE, MOCK):
+        assert {k: v for k, v in old.items() if k.startswith(prefix)} == {
+            k: v for k, v in new.items() if k.startswith(prefix)
+        }
+    stored = "valid/valid_proof_stored/steps.yaml"
+    assert old[GOSSIP + stored] != new[GOSSIP + stored]  # roots and signatures differ
+
+
+def test_committed_vectors_cover_both_handlers_and_stay_small(profile: SpecProfile) -> None:
+    cases = _BY_PROFILE[profile.name]
+    gossip = [c for c in cases if c.startswith(GOSSIP)]
+    acceptance = [c for c in cases if c.startswith(ACCEPTANCE)]
     assert len(gossip) >= 30 and len(acceptance) >= 15
     assert {c.split("/")[4] for c in gossip} == {
         "valid",
@@ -74,22 +96,41 @@ def test_committed_vectors_cover_both_handlers_and_stay_small() -> None:
         "engine",
         "size_limits",
     }
-    total = sum(len(data) for data in _files(VECTORS).values())
-    assert total < 2_000_000, f"vectors/ is {total:,} bytes"
+    total = sum(len(data) for data in _files(_TREES[profile.name]).values())
+    assert total < 2_000_000, f"vectors/{profile.name} is {total:,} bytes"
 
 
-def test_gossip_vectors_cover_every_reason() -> None:
+_UNREACHABLE: dict[str, set[str]] = {
+    "2026-08": {
+        GossipReason.PROOF_DATA_EMPTY.value,
+        GossipReason.UNSUPPORTED_PROOF_TYPE.value,
+        f"envelope_invalid:{EnvelopeCheck.EMPTY_PROOF_DATA.value}",
+    },
+    "2026-10": {
+        GossipReason.BLOCK_INVALID.value,
+        f"envelope_invalid:{EnvelopeCheck.BLOCK_ROOT_MISMATCH.value}",
+        f"envelope_invalid:{EnvelopeCheck.PROOF_SIZE.value}",
+        # the early REJECTs come first, so the envelope's own checks of the same rules never fire
+        f"envelope_invalid:{EnvelopeCheck.EMPTY_PROOF_DATA.value}",
+        f"envelope_invalid:{EnvelopeCheck.UNSUPPORTED_PROOF_TYPE.value}",
+    },
+}
+"""Reasons each text cannot produce (its rules lack them or an earlier rule shadows them)."""
+
+
+def test_gossip_vectors_cover_every_reason(profile: SpecProfile) -> None:
     reasons = {
         step["reason"]
-        for case_id, case in _CASES.items()
+        for case_id, case in _BY_PROFILE[profile.name].items()
         if case_id.startswith(GOSSIP)
         for step in yaml.safe_load((case.path / "steps.yaml").read_text())
         if "reason" in step
     }
-    expected = {r.value for r in GossipReason if r is not GossipReason.ENVELOPE_INVALID}
+    ours = {GossipReason.STATE_UNAVAILABLE.value}  # no spec rule: a unit test covers it
+    expected = {r.value for r in GossipReason if r is not GossipReason.ENVELOPE_INVALID} - ours
     expected |= {f"envelope_invalid:{c.value}" for c in EnvelopeCheck}
     expected |= {"decode_error:too_large", "decode_error:malformed"}
-    assert reasons == expected
+    assert reasons == expected - _UNREACHABLE[profile.name]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,9 +138,9 @@ def test_gossip_vectors_cover_every_reason() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _copy(case_id: str, dest: Path) -> Path:
+def _copy(case_id: str, dest: Path, profile: SpecProfile) -> Path:
     target = dest / "tests" / case_id
-    shutil.copytree(_CASES[case_id].path, target)
+    shutil.copytree(_BY_PROFILE[profile.name][case_id].path, target)
     return target
 
 
@@ -138,7 +179,7 @@ def _payload_file(case_dir: Path) -> Path:
 
 
 def _other_parent_root(raw: bytes) -> bytes:
-    envelope = profile.ExecutionPayloadEnvelope.decode_bytes(raw)
+    envelope = containers.ExecutionPayloadEnvelope.decode_bytes(raw)
     return envelope.copy_with(parent_beacon_block_root=b"\x77" * 32).encode_bytes()
 
 
@@ -252,7 +293,7 @@ GOSSIP_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
     "payload_changed_so_engine_input_differs": (
         STORED,
         _ssz_edit(_payload_file, _other_parent_root),
-        "expected one proof-engine call for ExecutionProof 0x888f",
+        "expected one proof-engine call for ExecutionProof 0x",
     ),
     "expected_outcome_valid_to_ignore": (
         NOT_STORED,
@@ -292,7 +333,7 @@ GOSSIP_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
     "engine_call_not_expected": (
         STORED,
         _steps_edit(_del(0, "proof_engine")),
-        "got ignore (engine_unavailable); proof-engine calls ['0x888f",
+        "got ignore (engine_unavailable); proof-engine calls ['0x",
     ),
     "engine_call_expected_but_none": (
         BAD_SIG,
@@ -329,7 +370,7 @@ GOSSIP_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
     "block_marked_invalid": (
         STORED,
         _steps_edit(_set(0, "valid", False, kind="block")),
-        "got reject (block_invalid)",
+        "got ",  # 2026-08: reject (block_invalid); 2026-10: ignore (state_unavailable)
     ),
     "unknown_step_key": (
         STORED,
@@ -433,15 +474,17 @@ def _proof_file(case_dir: Path) -> Path:
     return case_dir / "execution_proof.ssz_snappy"
 
 
-def _proof_edit(edit: Callable[[profile.ExecutionProof], profile.ExecutionProof]) -> Corruption:
+def _proof_edit(
+    edit: Callable[[containers.ExecutionProofBase], containers.ExecutionProofBase],
+) -> Corruption:
     def apply(raw: bytes) -> bytes:
-        return edit(profile.ExecutionProof.decode_bytes(raw)).encode_bytes()
+        return edit(PROFILES["2026-10"].ExecutionProof.decode_bytes(raw)).encode_bytes()
 
     return _ssz_edit(_proof_file, apply)
 
 
 def _flip_proof_data(position: int) -> Corruption:
-    def edit(proof: profile.ExecutionProof) -> profile.ExecutionProof:
+    def edit(proof: containers.ExecutionProofBase) -> containers.ExecutionProofBase:
         return proof.copy_with(proof_data=_flip(position)(proof.proof_data))
 
     return _proof_edit(edit)
@@ -584,9 +627,9 @@ MOCK_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
     "case_id",
     [STORED, NOT_STORED, BAD_SIG, ENGINE, FIRES, PRUNE, MOCK_VALID, MOCK_TAG, ZK_VALID, ZK_ROOT],
 )
-def test_uncorrupted_copies_pass(case_id: str, tmp_path: Path) -> None:
-    _copy(case_id, tmp_path)
-    [result] = run_tree(tmp_path)
+def test_uncorrupted_copies_pass(case_id: str, tmp_path: Path, profile: SpecProfile) -> None:
+    _copy(case_id, tmp_path, profile)
+    [result] = run_tree(tmp_path, profile=profile)
     assert result.outcome is Outcome.PASSED, result.reason
 
 
@@ -596,26 +639,44 @@ def test_uncorrupted_copies_pass(case_id: str, tmp_path: Path) -> None:
     ids=[*GOSSIP_CORRUPTIONS, *ACCEPTANCE_CORRUPTIONS, *MOCK_CORRUPTIONS],
 )
 def test_runner_reports_corrupted_case_as_failed(
-    case_id: str, corrupt: Corruption, needle: str, tmp_path: Path
+    case_id: str, corrupt: Corruption, needle: str, tmp_path: Path, profile: SpecProfile
 ) -> None:
-    corrupt(_copy(case_id, tmp_path))
-    [result] = run_tree(tmp_path)
+    corrupt(_copy(case_id, tmp_path, profile))
+    [result] = run_tree(tmp_path, profile=profile)
     assert result.outcome is Outcome.FAILED, result
     assert needle in result.reason
 
 
-def test_failure_reasons_name_the_step_and_what_differs(tmp_path: Path) -> None:
-    target = _copy(BAD_SIG, tmp_path)
+@pytest.mark.parametrize(
+    ("name", "got"),
+    [("2026-08", "got reject (block_invalid)"), ("2026-10", "got ignore (state_unavailable)")],
+)
+def test_block_marked_invalid_fails_by_each_profiles_rule(
+    name: str, got: str, tmp_path: Path
+) -> None:
+    profile = PROFILES[name]
+    _edit_yaml(_steps(_copy(STORED, tmp_path, profile)), _set(0, "valid", False, kind="block"))
+    [result] = run_tree(tmp_path, profile=profile)
+    assert result.outcome is Outcome.FAILED
+    assert got in result.reason
+
+
+def test_failure_reasons_name_the_step_and_what_differs(
+    tmp_path: Path, profile: SpecProfile
+) -> None:
+    target = _copy(BAD_SIG, tmp_path, profile)
     _edit_yaml(_steps(target), _set(0, "reason", "envelope_invalid:inactive_validator"))
-    [result] = run_tree(tmp_path)
+    [result] = run_tree(tmp_path, profile=profile)
     assert "steps[2]" in result.reason
     assert "envelope_invalid:inactive_validator" in result.reason
     assert "envelope_invalid:bad_signature" in result.reason
 
 
 def test_equivalent_reasons_are_accepted_and_only_those(tmp_path: Path) -> None:
+    """2026-08: our order checks the prover key first, so the resent message names it."""
+    profile = PROFILES["2026-08"]
     case_id = GOSSIP + "ignore/same_message_resent"
-    target = _copy(case_id, tmp_path)
+    target = _copy(case_id, tmp_path, profile)
     steps = yaml.safe_load(_steps(target).read_text())
     resent = _message_steps(steps)[1]
     assert (resent["reason"], resent["equivalent_reasons"]) == (
@@ -625,11 +686,11 @@ def test_equivalent_reasons_are_accepted_and_only_those(tmp_path: Path) -> None:
     # the spec's reason and its listed equivalent both pass; anything else fails
     resent["reason"], resent["equivalent_reasons"] = "prover_already_seen", ["already_processed"]
     _steps(target).write_text(yaml.safe_dump(steps, sort_keys=False))
-    assert run_tree(tmp_path)[0].outcome is Outcome.PASSED
+    assert run_tree(tmp_path, profile=profile)[0].outcome is Outcome.PASSED
     del resent["equivalent_reasons"]
     resent["reason"] = "already_processed"
     _steps(target).write_text(yaml.safe_dump(steps, sort_keys=False))
-    assert run_tree(tmp_path)[0].outcome is Outcome.FAILED
+    assert run_tree(tmp_path, profile=profile)[0].outcome is Outcome.FAILED
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,14 +722,16 @@ def test_unsupported_cases_are_skipped_with_a_reason(
 # ---------------------------------------------------------------------------------------------
 
 
-def _execution_proof(data: bytes) -> profile.ExecutionProof:
-    public_input = profile.PublicInput(
+def _execution_proof(data: bytes) -> containers.ExecutionProofBase:
+    public_input = containers.PublicInput(
         new_payload_request_root=b"\x01" * 32,
         successful_validation=True,
         chain_id=5,
-        schema_id=profile.STATELESS_INPUT_SCHEMA_ID,
+        schema_id=containers.STATELESS_INPUT_SCHEMA_ID,
     )
-    return profile.ExecutionProof(proof_data=data, proof_type=1, public_input=public_input)
+    return PROFILES["2026-10"].ExecutionProof(
+        proof_data=data, proof_type=1, public_input=public_input
+    )
 
 
 def test_vector_engine_answers_the_scripted_verdict_and_records_calls() -> None:
@@ -683,15 +746,13 @@ def test_vector_engine_answers_the_scripted_verdict_and_records_calls() -> None:
         with pytest.raises(ProofEngineUnavailable):
             engine.verify_execution_proof(proof)
         assert engine.calls == [proof.hash_tree_root()]
-    with pytest.raises(NotImplementedError):
-        engine.get_proof(b"\x00" * 32, 1)
 
 
 def test_cli_generate_refuses_to_overwrite_without_force(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     small = acceptance_cases()[:1]
-    monkeypatch.setattr(generator, "build_cases", lambda: small)
+    monkeypatch.setattr(generator, "build_cases", lambda profile: small)
     assert cli_main(["vectors", "generate", str(tmp_path)]) == 0
     assert "wrote 1 cases" in capsys.readouterr().out
     stale = tmp_path / generator.GENERATED_HANDLER_DIRS[1] / "stale" / "case"
@@ -714,18 +775,19 @@ def test_case_ids_are_stable() -> None:
     )
 
 
-def test_readme_case_counts_match_the_tree() -> None:
+def test_readme_case_counts_match_the_tree(profile: SpecProfile) -> None:
     readme = (VECTORS / "README.md").read_text()
     for handler in (GOSSIP, ACCEPTANCE, MOCK):
         runner_handler = "/".join(handler.split("/")[2:4])
-        row = next(line for line in readme.splitlines() if line.startswith(f"| `{runner_handler}`"))
+        start = f"| `{profile.name}` | `{runner_handler}`"
+        row = next(line for line in readme.splitlines() if line.startswith(start))
         documented = {s: int(n) for s, n in re.findall(r"`(\w+)` \((\d+)\)", row)}
         actual: dict[str, int] = {}
-        for case_id in _CASES:
+        for case_id in _BY_PROFILE[profile.name]:
             if case_id.startswith(handler):
                 suite = case_id.split("/")[4]
                 actual[suite] = actual.get(suite, 0) + 1
-        assert documented == actual, runner_handler
+        assert documented == actual, (profile.name, runner_handler)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,7 +855,8 @@ def test_mock_vectors_cover_every_class_and_stay_small() -> None:
         ("zkboost-mock", "zkboost-v0.7"),
         ("zkboost-mock", "ssz"),
     }
-    size = sum(len(data) for p, data in _files(VECTORS / "tests").items() if p.startswith(MOCK))
+    tree = _TREES["2026-10"] / "tests"
+    size = sum(len(data) for p, data in _files(tree).items() if p.startswith(MOCK))
     assert size < 100_000, f"proof_engine/mock is {size:,} bytes"
 
 
@@ -803,7 +866,7 @@ def test_valid_mock_cases_expect_their_public_input_as_public_values() -> None:
             raw = cramjam.snappy.decompress_raw(
                 (_CASES[case_id].path / "execution_proof.ssz_snappy").read_bytes()
             )
-            proof = profile.ExecutionProof.decode_bytes(bytes(raw))
+            proof = PROFILES["2026-10"].ExecutionProof.decode_bytes(bytes(raw))
             assert expected["public_values"] == "0x" + proof.public_input.encode_bytes().hex()
 
 
@@ -816,7 +879,16 @@ INPUTS = [
 
 @pytest.mark.parametrize("public_input", INPUTS)
 def test_mock_transcription_matches_the_native_prover(public_input: MockInput) -> None:
-    assert public_input.ssz() == public_input.container().encode_bytes()
+    container = containers.PublicInput(
+        new_payload_request_root=public_input.root,
+        successful_validation=public_input.successful_validation,
+        chain_id=public_input.chain_id,
+        schema_id=public_input.schema_id,
+    )
+    assert public_input.ssz() == container.encode_bytes()
+    for profile in PROFILES.values():
+        proof = profile.ExecutionProof(proof_data=b"\x01\x02", proof_type=3, public_input=container)
+        assert execution_proof_ssz(b"\x01\x02", 3, public_input) == proof.encode_bytes()
     for vk, size in ((b"\x05", 107), (b"vk" * 40, 256), (devnet_vk(2), 131072)):
         proof, public_values = native.Prover(native.ZkVMKind.MOCK, vk, proof_size=size).prove(
             public_input.ssz()

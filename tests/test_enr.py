@@ -6,7 +6,7 @@ import pytest
 from libp2p.crypto.secp256k1 import Secp256k1PrivateKey
 from libp2p.peer.id import ID
 
-from eip8025 import profile
+from eip8025 import containers
 from eip8025_p2p.enr import ENR, ENRError
 
 # The example record of EIP-778 (private key b71c71a6...f291, seq 1, ip 127.0.0.1, udp 30303).
@@ -34,7 +34,7 @@ def test_creating_the_eip778_example_reproduces_it() -> None:
 
 def test_eproof_round_trip_and_libp2p_identity() -> None:
     key = bytes(range(1, 33))
-    fork_id = profile.ENRForkID(
+    fork_id = containers.ENRForkID(
         fork_digest=b"\x01\x02\x03\x04", next_fork_version=b"\x00" * 4, next_fork_epoch=2**64 - 1
     )
     record = ENR.create(key, seq=7, ip="127.0.0.1", tcp=9000, fork_id=fork_id, eproof=1)

@@ -1,4 +1,8 @@
-"""One named test per [IGNORE] / [REJECT] path of validate_execution_proof_gossip, plus ordering."""
+"""One named test per [IGNORE] / [REJECT] path of validate_execution_proof_gossip, plus ordering.
+
+Tests whose expectations hold under every spec profile take the ``world`` fixture (run once per
+profile); the rules a profile has alone are tested on ``world_2026_08`` / ``world_2026_10``.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ import dataclasses
 
 import pytest
 
-from eip8025 import profile
+from eip8025 import containers
 from eip8025.bls import MilagroBackend
 from eip8025.chain import ValidatorView
 from eip8025.forkchoice import on_validated_execution_proof
 from eip8025.gossip import GossipIgnore, GossipReason, GossipReject, validate_execution_proof_gossip
+from eip8025.profiles import PROFILES, SpecProfile
 from eip8025.verification import EnvelopeCheck, SpecContext
 
 from .factories import BLS, World, h, make_payload, make_world, privkey
@@ -27,18 +32,28 @@ class CountingBLS(MilagroBackend):
         return super().verify(pubkey, message, signature)
 
 
-def validate(world: World, signed: profile.SignedExecutionProofEnvelope) -> None:
+def validate(world: World, signed: containers.SignedExecutionProofEnvelopeBase) -> None:
     validate_execution_proof_gossip(world.seen, world.store, signed, world.engine)
 
 
-def accept_and_store(world: World, signed: profile.SignedExecutionProofEnvelope) -> None:
+def accept_and_store(world: World, signed: containers.SignedExecutionProofEnvelopeBase) -> None:
     validate(world, signed)
     assert on_validated_execution_proof(world.store, signed)
 
 
 @pytest.fixture
-def world() -> World:
-    return make_world()
+def world(profile: SpecProfile) -> World:
+    return make_world(profile=profile)
+
+
+@pytest.fixture
+def world_2026_08() -> World:
+    return make_world(profile=PROFILES["2026-08"])
+
+
+@pytest.fixture
+def world_2026_10() -> World:
+    return make_world(profile=PROFILES["2026-10"])
 
 
 def test_valid_proof_is_accepted(world: World) -> None:
@@ -74,13 +89,37 @@ def test_ignore_block_not_seen(world: World) -> None:
     assert not world.seen.execution_proof_provers
 
 
-def test_reject_block_failed_consensus_validation(world: World) -> None:
+def test_2026_08_rejects_proof_for_block_that_failed_validation(world_2026_08: World) -> None:
+    world = world_2026_08
     bad_root = h("invalid-block")
     world.chain.add_block(bad_root, None)
     signed = world.sign(world.envelope(1, root=bad_root), 0)
     with pytest.raises(GossipReject) as info:
         validate(world, signed)
     assert info.value.reason is GossipReason.BLOCK_INVALID
+
+
+def test_2026_10_ignores_proof_for_block_that_failed_validation(world_2026_10: World) -> None:
+    """#5593 dropped the REJECT: a block without a post-state has no payload either."""
+    world = world_2026_10
+    bad_root = h("invalid-block")
+    world.chain.add_block(bad_root, None)
+    signed = world.sign(world.envelope(1, root=bad_root), 0)
+    with pytest.raises(GossipIgnore) as info:
+        validate(world, signed)
+    assert info.value.reason is GossipReason.PAYLOAD_UNAVAILABLE
+
+
+def test_2026_10_payload_without_state_is_our_ignore(world_2026_10: World) -> None:
+    """A chain view with a payload but no post-state cannot judge: IGNORE, never REJECT."""
+    world = world_2026_10
+    root = h("payload-but-no-state")
+    world.chain.add_block(root, None)
+    world.chain.payloads[root] = make_payload(root)
+    with pytest.raises(GossipIgnore) as info:
+        validate(world, world.sign(world.envelope(1, root=root, proof_data=b"\x01"), 0))
+    assert info.value.reason is GossipReason.STATE_UNAVAILABLE
+    assert not world.seen.execution_proof_provers
 
 
 def test_ignore_payload_unavailable(world: World) -> None:
@@ -101,7 +140,7 @@ def test_ignore_proof_type_already_verified_blocks_later_provers(world: World) -
 
 
 def _expect_envelope_reject(
-    world: World, signed: profile.SignedExecutionProofEnvelope, check: EnvelopeCheck
+    world: World, signed: containers.SignedExecutionProofEnvelopeBase, check: EnvelopeCheck
 ) -> None:
     with pytest.raises(GossipReject) as info:
         validate(world, signed)
@@ -113,7 +152,8 @@ def _expect_envelope_reject(
     assert not world.seen.execution_proof_roots.get(world.root)
 
 
-def test_reject_envelope_block_root_mismatch(world: World) -> None:
+def test_2026_08_rejects_envelope_block_root_mismatch(world_2026_08: World) -> None:
+    world = world_2026_08
     root = h("block-with-foreign-payload")
     world.chain.add_block(root, world.state)
     world.chain.payloads[root] = make_payload(h("some-other-block"))
@@ -121,38 +161,108 @@ def test_reject_envelope_block_root_mismatch(world: World) -> None:
     _expect_envelope_reject(world, signed, EnvelopeCheck.BLOCK_ROOT_MISMATCH)
 
 
+def test_2026_10_does_not_compare_payload_block_root(world_2026_10: World) -> None:
+    """#5593 removed the check: the payload handler guarantees it; the engine gets the proof."""
+    world = world_2026_10
+    root = h("block-with-foreign-payload")
+    world.chain.add_block(root, world.state)
+    world.chain.payloads[root] = make_payload(h("some-other-block"))
+    signed = world.sign(world.envelope(1, root=root), 0)
+    validate(world, signed)
+    assert world.engine.verify_calls == 1
+
+
 def test_reject_envelope_validator_index_out_of_range(world: World) -> None:
     signed = world.sign(world.envelope(1), 8, key_index=0)
     _expect_envelope_reject(world, signed, EnvelopeCheck.VALIDATOR_INDEX_OUT_OF_RANGE)
 
 
-def test_reject_envelope_empty_proof(world: World) -> None:
+def test_2026_08_rejects_empty_proof_as_envelope_size(world_2026_08: World) -> None:
+    world = world_2026_08
     _expect_envelope_reject(world, world.signed(1, proof_data=b""), EnvelopeCheck.PROOF_SIZE)
 
 
-def test_reject_envelope_proof_over_max_size(world: World) -> None:
-    too_big = b"\x01" * (profile.MAX_PROOF_SIZE + 1)
+def test_2026_08_rejects_proof_over_max_size(world_2026_08: World) -> None:
+    world = world_2026_08
+    too_big = b"\x01" * (containers.MAX_PROOF_SIZE + 1)
     _expect_envelope_reject(world, world.signed(1, proof_data=too_big), EnvelopeCheck.PROOF_SIZE)
 
 
+def _expect_early_reject(
+    world: World, signed: containers.SignedExecutionProofEnvelopeBase, reason: GossipReason
+) -> None:
+    with pytest.raises(GossipReject) as info:
+        validate(world, signed)
+    assert info.value.reason is reason
+    assert info.value.check is None
+    assert world.engine.verify_calls == 0
+    assert not world.seen.execution_proof_provers
+
+
+@pytest.mark.parametrize("known_block", [True, False], ids=["known-block", "unknown-block"])
+def test_2026_10_rejects_empty_proof_first(world_2026_10: World, known_block: bool) -> None:
+    world = world_2026_10
+    root = world.root if known_block else h("unknown")
+    signed = world.sign(world.envelope(1, proof_data=b"", root=root), 0)
+    _expect_early_reject(world, signed, GossipReason.PROOF_DATA_EMPTY)
+    assert EnvelopeCheck.EMPTY_PROOF_DATA  # the envelope check of the same rule exists too
+
+
+@pytest.mark.parametrize("known_block", [True, False], ids=["known-block", "unknown-block"])
+def test_2026_10_rejects_unsupported_type_first(world_2026_10: World, known_block: bool) -> None:
+    world = world_2026_10
+    root = world.root if known_block else h("unknown")
+    signed = world.sign(world.envelope(4, root=root), 0)
+    _expect_early_reject(world, signed, GossipReason.UNSUPPORTED_PROOF_TYPE)
+
+
+def test_2026_10_envelope_check_order(world_2026_10: World) -> None:
+    """verify_execution_proof_envelope alone: index, then empty data, then type, then BLS."""
+    from eip8025.profiles import v2026_10
+    from eip8025.verification import EnvelopeInvalid
+
+    world = world_2026_10
+    cases = [
+        (world.sign(world.envelope(4, proof_data=b""), 8, key_index=0), "index"),
+        (world.sign(world.envelope(4, proof_data=b""), 0, key_index=5), "empty"),
+        (world.sign(world.envelope(4), 0, key_index=5), "type"),
+        (world.sign(world.envelope(1), 0, key_index=5), "bls"),
+    ]
+    expected = {
+        "index": EnvelopeCheck.VALIDATOR_INDEX_OUT_OF_RANGE,
+        "empty": EnvelopeCheck.EMPTY_PROOF_DATA,
+        "type": EnvelopeCheck.UNSUPPORTED_PROOF_TYPE,
+        "bls": EnvelopeCheck.BAD_SIGNATURE,
+    }
+    for signed, which in cases:
+        with pytest.raises(EnvelopeInvalid) as info:
+            v2026_10.verify_execution_proof_envelope(world.state, signed, world.ctx)
+        assert info.value.check is expected[which]
+
+
 def test_max_size_proof_passes_the_size_check(world: World) -> None:
-    exactly_max = world.envelope(1).proof_data.ljust(profile.MAX_PROOF_SIZE, b"\x00")
+    exactly_max = world.envelope(1).proof_data.ljust(containers.MAX_PROOF_SIZE, b"\x00")
     validate(world, world.signed(1, proof_data=exactly_max))
 
 
-def test_reject_envelope_unsupported_proof_type(world: World) -> None:
+def test_2026_08_rejects_unsupported_proof_type_as_envelope(world_2026_08: World) -> None:
+    world = world_2026_08
     assert 4 not in world.ctx.config.supported_proof_types
     _expect_envelope_reject(world, world.signed(4), EnvelopeCheck.UNSUPPORTED_PROOF_TYPE)
 
 
 @pytest.mark.parametrize(
-    ("activation", "exit_epoch"), [(3, profile.FAR_FUTURE_EPOCH), (0, 2)], ids=["pending", "exited"]
+    ("activation", "exit_epoch"),
+    [(3, containers.FAR_FUTURE_EPOCH), (0, 2)],
+    ids=["pending", "exited"],
 )
-def test_reject_envelope_inactive_validator(activation: int, exit_epoch: int) -> None:
+def test_reject_envelope_inactive_validator(
+    profile: SpecProfile, activation: int, exit_epoch: int
+) -> None:
     validators = tuple(
         ValidatorView(BLS.sk_to_pk(privkey(i)), activation, exit_epoch) for i in range(2)
     )
-    world = make_world(validators=validators)
+    world = make_world(validators=validators, profile=profile)
     _expect_envelope_reject(world, world.signed(1, 0), EnvelopeCheck.INACTIVE_VALIDATOR)
 
 
@@ -176,7 +286,7 @@ def test_reject_signature_from_wrong_domain(world: World) -> None:
     signature = get_execution_proof_envelope_signature(
         other_fork, envelope, privkey(0), preset=world.ctx.config.preset, bls=BLS
     )
-    signed = profile.SignedExecutionProofEnvelope(
+    signed = world.ctx.profile.SignedExecutionProofEnvelope(
         message=envelope, validator_index=0, signature=signature
     )
     _expect_envelope_reject(world, signed, EnvelopeCheck.BAD_SIGNATURE)
@@ -218,7 +328,8 @@ def test_engine_unavailable_is_ignore_and_leaves_no_seen_marks(world: World) -> 
     validate(world, signed)  # the same proof is validated again once the engine is back
 
 
-def test_cheap_ignores_run_before_bls_and_engine(world: World) -> None:
+def test_2026_08_cheap_ignores_run_before_bls_and_engine(world_2026_08: World) -> None:
+    world = world_2026_08
     counting = CountingBLS()
     world.store.ctx = SpecContext(config=world.ctx.config, bls=counting)
     with pytest.raises(GossipIgnore):
@@ -251,3 +362,27 @@ def test_engine_bug_propagates_but_leaves_no_seen_marks(world: World) -> None:
         validate_execution_proof_gossip(world.seen, world.store, signed, BuggyEngine())  # type: ignore[arg-type]
     assert not world.seen.execution_proof_provers
     validate(world, signed)
+
+
+def test_2026_10_cheap_rules_run_before_hashing_bls_and_engine(world_2026_10: World) -> None:
+    """Message-local REJECTs and lookups come before the envelope hash, BLS and the engine."""
+    world = world_2026_10
+    counting = CountingBLS()
+    world.store.ctx = SpecContext(config=world.ctx.config, bls=counting)
+    accept_and_store(world, world.signed(1, 0))
+    assert counting.verifies == 1
+    messages = [
+        world.sign(world.envelope(2, proof_data=b""), 0),  # empty
+        world.sign(world.envelope(7), 0),  # unsupported
+        world.sign(world.envelope(2, root=h("nope")), 0),  # block not seen
+        world.sign(world.envelope(1, proof_data=b"\x02"), 1),  # type 1 already verified
+    ]
+    for signed in messages:
+        received = world.ctx.profile.SignedExecutionProofEnvelope.decode_bytes(
+            signed.encode_bytes()
+        )  # a fresh value, as off the wire: no cached root
+        with pytest.raises((GossipIgnore, GossipReject)):
+            validate(world, received)
+        assert "_ssz_root" not in received.message.__dict__  # never hashed
+    assert counting.verifies == 1
+    assert world.engine.verify_calls == 1

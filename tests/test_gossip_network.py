@@ -13,7 +13,8 @@ import cramjam
 import pytest
 import trio
 
-from eip8025.profile import MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE, SignedExecutionProofEnvelope
+from eip8025.containers import SignedExecutionProofEnvelopeBase as SignedExecutionProofEnvelope
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025_p2p.encoding import (
     MAX_COMPRESSED_EXECUTION_PROOF_SIZE,
     compute_message_id,
@@ -42,7 +43,7 @@ def stored(peer: Peer) -> int:
 
 
 def encoded(envelope: SignedExecutionProofEnvelope) -> bytes:
-    return encode_execution_proof(envelope)
+    return encode_execution_proof(envelope, PROFILE)
 
 
 def msg_id(peer: Peer, data: bytes) -> bytes:
@@ -118,7 +119,7 @@ async def test_five_distinct_anonymous_proofs_all_arrive() -> None:
 async def test_max_size_proof_arrives() -> None:
     async with network(3, [(0, 1), (1, 2)]) as peers:
         envelope = MAKER.signed(1, 3, 4, size=4 * MiB)  # incompressible 4 MiB proof
-        assert len(envelope.encode_bytes()) == MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE
+        assert len(envelope.encode_bytes()) == PROFILE.max_signed_execution_proof_envelope_size
         data = encoded(envelope)
         assert 4 * MiB < len(data) <= MAX_COMPRESSED_EXECUTION_PROOF_SIZE  # well above 1 MiB
         await peers[0].topic.publish_raw(data)
@@ -185,8 +186,12 @@ async def test_garbage_and_oversized_payloads_are_rejected_and_the_host_survives
         payloads = [
             b"definitely not snappy",
             bytes(cramjam.snappy.compress_raw(b"\x00" * 100)),  # snappy, not SSZ
-            # announces more than MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE uncompressed bytes
-            bytes(cramjam.snappy.compress_raw(bytes(MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE + 1))),
+            # announces more uncompressed bytes than the profile's bound
+            bytes(
+                cramjam.snappy.compress_raw(
+                    bytes(PROFILE.max_signed_execution_proof_envelope_size + 1)
+                )
+            ),
             b"\x00" * (MAX_COMPRESSED_EXECUTION_PROOF_SIZE + 1),  # above the compressed bound
         ]
         for payload in payloads:

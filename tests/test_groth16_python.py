@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from eip8025 import _native, groth16, profile
-from eip8025.engine import ProofAttributes, ProofEngineUnavailable
+from eip8025 import _native, containers, groth16
+from eip8025.engine import ProofEngineUnavailable
 from eip8025.groth16 import (
     G1Point,
     G2Point,
@@ -31,12 +31,14 @@ from eip8025.groth16 import (
 )
 from eip8025.native import NativeError, Verifier, ZkVMKind
 from eip8025.native_engine import NativeProofEngine
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.proof_engine_config import (
     Backend,
     ProofEngineConfigError,
     PublicValuesForm,
     load_proof_engine_config,
 )
+from eip8025.verification import get_public_input
 from eip8025_cli import main as cli_main
 
 from .conftest import REPO, SHARED
@@ -894,10 +896,10 @@ def _engine(sp1: dict[str, Any], risc0: dict[str, Any]) -> NativeProofEngine:
     return NativeProofEngine(config)
 
 
-def _execution_proof(proof_type: int, proof_data: bytes) -> profile.ExecutionProof:
+def _execution_proof(proof_type: int, proof_data: bytes) -> containers.ExecutionProofBase:
     from eip8025.verification import get_public_input
 
-    return profile.ExecutionProof(
+    return PROFILE.ExecutionProof(
         proof_data=proof_data,
         proof_type=proof_type,
         public_input=get_public_input(b"\x07" * 32, 1),
@@ -948,9 +950,9 @@ def test_engine_binding_applies_to_groth16_public_values(
     assert not engine.verify_execution_proof(proof)
 
 
-def _new_payload_request() -> profile.SSZNewPayloadRequest:
+def _new_payload_request() -> containers.NewPayloadRequestBase:
     envelope = make_payload(b"\x07" * 32)
-    return profile.SSZNewPayloadRequest(
+    return PROFILE.NewPayloadRequest(
         execution_payload=envelope.payload,
         versioned_hashes=(),
         parent_beacon_block_root=b"\x01" * 32,
@@ -960,11 +962,11 @@ def _new_payload_request() -> profile.SSZNewPayloadRequest:
 
 def test_engine_groth16_types_verify_only(sp1: dict[str, Any], risc0: dict[str, Any]) -> None:
     engine = _engine(sp1, risc0)
-    request = _new_payload_request()
-    with pytest.raises(ProofEngineUnavailable, match="Groth16 backends verify only"):
-        engine.request_proofs(request, 1, profile.STATELESS_INPUT_SCHEMA_ID, ProofAttributes([1]))
-    with pytest.raises(ProofEngineUnavailable, match="Groth16 backends verify only"):
-        engine.get_proof(b"\x00" * 32, 2)
+    public_input = get_public_input(_new_payload_request().hash_tree_root(), 1)
+    for proof_type in (1, 2):
+        with pytest.raises(ProofEngineUnavailable, match="Groth16 backends verify only"):
+            engine.generate_proof(public_input, proof_type)
+    assert engine.provable_proof_types == frozenset()
 
 
 # ---- the CLI -----------------------------------------------------------------------------------
@@ -1056,16 +1058,3 @@ def test_prove_with_a_groth16_type_is_refused(
     assert cli_main(argv) == 2
     assert "Groth16 backends verify only" in capsys.readouterr().err
     assert not (tmp_path / "p").exists()
-
-
-def test_proof_node_reports_groth16_only_config_as_verifier(
-    tmp_path: Path, sp1: dict[str, Any], risc0: dict[str, Any]
-) -> None:
-    """A proof node configured with Groth16 types only is a verifier, never labelled a mock."""
-    from eip8025_cli import proof_node
-
-    path = tmp_path / "proof-engine.json"
-    entries = [_sp1_entry(sp1, groth16_vk=str(SP1_GNARK)), _risc0_entry(risc0)]
-    path.write_text(json.dumps({"execution_proofs": entries}))
-    setup = proof_node._native(str(path), frozenset())
-    assert (setup.backend_kind, setup.can_prove, setup.is_test_double) == ("verifier", False, False)

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 import eip8025
-from eip8025 import _native, native, profile
+from eip8025 import _native, containers, native
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.ssz import merkle
 
 from .conftest import REPO
@@ -35,11 +36,11 @@ VK = b"program-vk-of-proof-type-5"
 
 
 def public_input(seed: int = 1, *, ok: bool = True, chain_id: int = 1) -> bytes:
-    return profile.PublicInput(
+    return containers.PublicInput(
         new_payload_request_root=hashlib.sha256(seed.to_bytes(8, "little")).digest(),
         successful_validation=ok,
         chain_id=chain_id,
-        schema_id=profile.STATELESS_INPUT_SCHEMA_ID,
+        schema_id=containers.STATELESS_INPUT_SCHEMA_ID,
     ).encode_bytes()
 
 
@@ -132,7 +133,7 @@ def test_importing_the_package_installs_the_native_merkleizer() -> None:
 
 
 def test_proof_data_root_is_the_same_with_native_and_python_hashers() -> None:
-    sedes = profile.ExecutionProofEnvelope.ssz_sedes.field_sedes[0]
+    sedes = PROFILE.ExecutionProofEnvelope.ssz_sedes.field_sedes[0]
     rng = random.Random(7)
     values = [b"", b"\x01", rng.randbytes(33), rng.randbytes(4096 + 5), rng.randbytes(4 << 20)]
     native_roots = [sedes.get_hash_tree_root(v) for v in values]
@@ -322,7 +323,7 @@ def test_mock_error_message_names_the_backend_and_status() -> None:
 def test_mock_proof_sizes() -> None:
     pi = public_input()
     verifier = _native.Verifier(MOCK, VK)
-    for size in (_native.MOCK_MIN_PROOF_SIZE, 1000, profile.MAX_PROOF_SIZE):
+    for size in (_native.MOCK_MIN_PROOF_SIZE, 1000, containers.MAX_PROOF_SIZE):
         proof, _ = _native.Prover(MOCK, VK, proof_size=size).prove(pi)
         assert len(proof) == size
         assert verifier.verify(proof) == pi

@@ -9,17 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from eip8025 import profile
-from eip8025.engine import ProofAttributes, ProofEngineUnavailable
+from eip8025 import config as cfg
+from eip8025 import containers
+from eip8025.engine import ProofEngineUnavailable
 from eip8025.gossip import GossipReason, GossipReject, validate_execution_proof_gossip
 from eip8025.native_engine import NativeProofEngine
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.proof_engine_config import ProofEngineConfigError, load_proof_engine_config
 from eip8025.prover import ProverIdentity, produce_signed_proofs
+from eip8025.verification import get_public_input
 
 from .conftest import REPO
 from .factories import make_world, privkey
 
-TYPES = profile.DEFAULT_ACCEPTED_PROOF_TYPES
+TYPES = cfg.DEFAULT_ACCEPTED_PROOF_TYPES
 
 
 def _mock_config(**extra: object) -> dict[str, object]:
@@ -38,24 +41,32 @@ def engine() -> NativeProofEngine:
     return NativeProofEngine(load_proof_engine_config(_mock_config()))
 
 
-def _request(engine: NativeProofEngine, types: tuple[int, ...], chain_id: int = 1) -> bytes:
+def _root() -> bytes:
     world = make_world()
-    npr = profile.SSZNewPayloadRequest(
+    npr = PROFILE.NewPayloadRequest(
         execution_payload=world.payload.payload,
         versioned_hashes=(b"\x01" * 32,),
         parent_beacon_block_root=b"\x02" * 32,
         execution_requests=world.payload.execution_requests,
     )
-    return engine.request_proofs(
-        npr, chain_id, profile.STATELESS_INPUT_SCHEMA_ID, ProofAttributes(types)
+    return npr.hash_tree_root()
+
+
+def _proof(
+    engine: NativeProofEngine, proof_type: int, chain_id: int = 1
+) -> containers.ExecutionProofBase:
+    public_input = get_public_input(_root(), chain_id)
+    return PROFILE.ExecutionProof(
+        proof_data=engine.generate_proof(public_input, proof_type),
+        proof_type=proof_type,
+        public_input=public_input,
     )
 
 
 @pytest.mark.parametrize("proof_type", [*TYPES, 7])
 def test_mock_round_trip_for_each_proof_type(engine: NativeProofEngine, proof_type: int) -> None:
-    root = _request(engine, (proof_type,))
-    proof = engine.get_proof(root, proof_type)
-    assert proof.public_input.new_payload_request_root == root
+    proof = _proof(engine, proof_type)
+    assert proof.public_input.new_payload_request_root == _root()
     assert len(proof.proof_data) == (4096 if proof_type == 7 else 128 * 1024)
     assert engine.verify_execution_proof(proof)
 
@@ -71,13 +82,13 @@ def test_mock_round_trip_for_each_proof_type(engine: NativeProofEngine, proof_ty
     ids=["wrong-root", "wrong-chain-id", "wrong-schema", "success-false"],
 )
 def test_public_input_mismatch_is_invalid(engine: NativeProofEngine, change: dict) -> None:
-    proof = engine.get_proof(_request(engine, (1,)), 1)
+    proof = _proof(engine, 1)
     other = proof.copy_with(public_input=proof.public_input.copy_with(**change))
     assert not engine.verify_execution_proof(other)
 
 
 def test_tampered_proof_is_invalid(engine: NativeProofEngine) -> None:
-    proof = engine.get_proof(_request(engine, (2,)), 2)
+    proof = _proof(engine, 2)
     for index in (0, 40, 80, len(proof.proof_data) - 1):
         data = bytearray(proof.proof_data)
         data[index] ^= 0x01
@@ -86,12 +97,12 @@ def test_tampered_proof_is_invalid(engine: NativeProofEngine) -> None:
 
 
 def test_proof_of_one_type_does_not_verify_as_another(engine: NativeProofEngine) -> None:
-    proof = engine.get_proof(_request(engine, (1,)), 1)
+    proof = _proof(engine, 1)
     assert not engine.verify_execution_proof(proof.copy_with(proof_type=2))
 
 
 def test_zkboost_mock_binds_the_root_only(engine: NativeProofEngine) -> None:
-    proof = engine.get_proof(_request(engine, (7,)), 7)
+    proof = _proof(engine, 7)
     moved = proof.copy_with(
         public_input=proof.public_input.copy_with(new_payload_request_root=b"\x05" * 32)
     )
@@ -99,13 +110,11 @@ def test_zkboost_mock_binds_the_root_only(engine: NativeProofEngine) -> None:
 
 
 def test_unconfigured_types_are_unavailable_not_invalid(engine: NativeProofEngine) -> None:
-    proof = engine.get_proof(_request(engine, (1,)), 1)
+    proof = _proof(engine, 1)
     with pytest.raises(ProofEngineUnavailable, match="no verifier"):
         engine.verify_execution_proof(proof.copy_with(proof_type=4))
     with pytest.raises(ProofEngineUnavailable, match="no prover"):
-        _request(engine, (4,))
-    with pytest.raises(KeyError):
-        engine.get_proof(b"\x00" * 32, 1)
+        _proof(engine, 4)
 
 
 def test_gossip_with_the_native_engine(engine: NativeProofEngine) -> None:
@@ -113,6 +122,7 @@ def test_gossip_with_the_native_engine(engine: NativeProofEngine) -> None:
     outcomes = produce_signed_proofs(
         world.state,
         world.payload,
+        engine,
         engine,
         [1, 2],
         ProverIdentity(0, privkey(0)),
@@ -182,7 +192,7 @@ def test_external_libraries_by_path_through_the_config_file(tmp_path: Path) -> N
     )
     engine = NativeProofEngine(load_proof_engine_config(path))
     assert engine.verifiable_proof_types == engine.provable_proof_types == {3}
-    proof = engine.get_proof(_request(engine, (3,)), 3)
+    proof = _proof(engine, 3)
     assert engine.verify_execution_proof(proof)
     data = bytearray(proof.proof_data)
     data[-1] ^= 1

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from libp2p.peer.id import ID
 
 from eip8025.chain import InMemoryChainView
+from eip8025.containers import FAR_FUTURE_EPOCH, ENRForkID
 from eip8025.gossip import Seen
-from eip8025.profile import FAR_FUTURE_EPOCH, ENRForkID
 from eip8025.prover import ProverIdentity, produce_signed_proofs
 from eip8025.store import ExecutionProofStore
 from eip8025_cli import main
@@ -239,7 +239,7 @@ def node_config(index: int, **overrides: Any) -> NodeConfig:
 
 def make_node(config: NodeConfig) -> tuple[DevnetNode, Recorder, Control]:
     recorder, control = Recorder(), Control()
-    engine = build_proof_engine(None, config.proof_types, 5)
+    engine = build_proof_engine(None, config.proof_types)
     return DevnetNode(config, engine, recorder, control=control), recorder, control
 
 
@@ -368,6 +368,7 @@ async def test_proof_parked_after_its_block_was_imported_is_released() -> None:
     (outcome,) = produce_signed_proofs(
         block.state,
         block.payload_envelope,
+        node.generator,
         node.engine,
         (2,),
         ProverIdentity(0, interop_privkey(0)),
@@ -389,36 +390,6 @@ async def test_proof_parked_after_its_block_was_imported_is_released() -> None:
         node.stop.set()
     assert len(node.topic.pending) == 0
     assert node.store.proofs(block.root).keys() == {2}
-
-
-async def test_node_proves_and_verifies_through_an_http_proof_node(nursery: trio.Nursery) -> None:
-    """``--proof-engine http://...``: HttpProofEngine -> our proof node -> the devnet mock."""
-    from eip8025.native_engine import NativeProofEngine
-    from eip8025.proof_engine_config import devnet_mock_config
-    from eip8025_p2p.proof_node import ProofNodeApp, ProofNodeConfig, serve_proof_node
-
-    native = NativeProofEngine(devnet_mock_config([1, 2, 3, 5, 6]))
-    port = await nursery.start(serve_proof_node, ProofNodeApp(native, ProofNodeConfig(chain_id=5)))
-    config = node_config(
-        5,
-        proof_generation=True,
-        validator_keys=(ProverIdentity(0, interop_privkey(0)),),
-        slots=1,
-    )
-    recorder, control = Recorder(), Control()
-    engine = build_proof_engine(f"http://127.0.0.1:{port}", config.proof_types, 5)
-    node = DevnetNode(config, engine, recorder, control=control)
-    try:
-        async with trio.open_nursery() as inner:
-            inner.start_soon(node.run)
-            await recorder.wait(lambda: bool(recorder.of("ready")))
-            control.set_genesis(math.floor(time.time()))
-            await recorder.wait(lambda: len(recorder.of("published")) == 5)
-            node.stop.set()
-    finally:
-        engine.close()
-    assert [e["slot"] for e in recorder.of("accepted")] == [1]
-    assert {e["result"] for e in recorder.of("published")} == {"accept"}
 
 
 async def poll(predicate: Callable[[], bool], timeout: float = DEADLINE) -> None:

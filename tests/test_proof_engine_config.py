@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eip8025 import profile
+from eip8025 import containers
 from eip8025.proof_engine_config import (
     Backend,
     ProofEngineConfigError,
@@ -20,12 +20,12 @@ from eip8025.proof_engine_config import (
 ROOT = bytes(range(32))
 
 
-def _public_input(**changes: object) -> profile.PublicInput:
-    base = profile.PublicInput(
+def _public_input(**changes: object) -> containers.PublicInput:
+    base = containers.PublicInput(
         new_payload_request_root=ROOT,
         successful_validation=True,
         chain_id=1,
-        schema_id=profile.STATELESS_INPUT_SCHEMA_ID,
+        schema_id=containers.STATELESS_INPUT_SCHEMA_ID,
     )
     return base.copy_with(**changes)
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from eip8025 import profile
+from eip8025 import config as cfg
+from eip8025 import containers
 from eip8025.chain import StaticStateView
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.signing import compute_domain, compute_fork_data_root, compute_signing_root, get_domain
 
 
@@ -19,26 +21,26 @@ def test_compute_domain_matches_the_mainnet_deposit_domain() -> None:
 
 
 def test_domain_execution_proof_value() -> None:
-    assert bytes([0x0F, 0, 0, 0]) == profile.DOMAIN_EXECUTION_PROOF
-    assert profile.MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE == 4_194_449
-    assert profile.MAX_PROOF_SIZE == 4 * 1024 * 1024
-    assert profile.STATELESS_INPUT_SCHEMA_ID == 0x1501
+    assert bytes([0x0F, 0, 0, 0]) == containers.DOMAIN_EXECUTION_PROOF
+    assert PROFILE.max_signed_execution_proof_envelope_size == 4_194_449
+    assert containers.MAX_PROOF_SIZE == 4 * 1024 * 1024
+    assert containers.STATELESS_INPUT_SCHEMA_ID == 0x1501
 
 
 def test_get_domain_uses_previous_version_before_fork_epoch() -> None:
-    fork = profile.Fork(previous_version=b"\x01" * 4, current_version=b"\x02" * 4, epoch=5)
+    fork = containers.Fork(previous_version=b"\x01" * 4, current_version=b"\x02" * 4, epoch=5)
     state = StaticStateView(slot=0, fork=fork, genesis_validators_root=b"\x09" * 32, validators=())
-    before = get_domain(state, profile.DOMAIN_EXECUTION_PROOF, 4, profile.MINIMAL)
-    after = get_domain(state, profile.DOMAIN_EXECUTION_PROOF, 5, profile.MINIMAL)
-    assert before == compute_domain(profile.DOMAIN_EXECUTION_PROOF, b"\x01" * 4, b"\x09" * 32)
-    assert after == compute_domain(profile.DOMAIN_EXECUTION_PROOF, b"\x02" * 4, b"\x09" * 32)
-    assert before[:4] == profile.DOMAIN_EXECUTION_PROOF
+    before = get_domain(state, containers.DOMAIN_EXECUTION_PROOF, 4, cfg.MINIMAL)
+    after = get_domain(state, containers.DOMAIN_EXECUTION_PROOF, 5, cfg.MINIMAL)
+    assert before == compute_domain(containers.DOMAIN_EXECUTION_PROOF, b"\x01" * 4, b"\x09" * 32)
+    assert after == compute_domain(containers.DOMAIN_EXECUTION_PROOF, b"\x02" * 4, b"\x09" * 32)
+    assert before[:4] == containers.DOMAIN_EXECUTION_PROOF
 
 
 def test_signing_root_is_signing_data_root() -> None:
-    checkpoint = profile.Checkpoint(epoch=3, root=b"\x07" * 32)
+    checkpoint = containers.Checkpoint(epoch=3, root=b"\x07" * 32)
     domain = b"\x0f" + bytes(31)
-    expected = profile.SigningData(
+    expected = containers.SigningData(
         object_root=checkpoint.hash_tree_root(), domain=domain
     ).hash_tree_root()
     assert compute_signing_root(checkpoint, domain) == expected
@@ -46,14 +48,14 @@ def test_signing_root_is_signing_data_root() -> None:
 
 
 def test_max_signed_envelope_size_is_the_largest_valid_encoding() -> None:
-    biggest = profile.SignedExecutionProofEnvelope(
-        message=profile.ExecutionProofEnvelope(
-            proof_data=bytes(profile.MAX_PROOF_SIZE), proof_type=1, beacon_block_root=bytes(32)
+    biggest = PROFILE.SignedExecutionProofEnvelope(
+        message=PROFILE.ExecutionProofEnvelope(
+            proof_data=bytes(containers.MAX_PROOF_SIZE), proof_type=1, beacon_block_root=bytes(32)
         ),
         validator_index=0,
         signature=bytes(96),
     )
-    assert len(biggest.encode_bytes()) == profile.MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE
+    assert len(biggest.encode_bytes()) == PROFILE.max_signed_execution_proof_envelope_size
 
 
 def test_load_config_overrides_and_rejects_typos(tmp_path: Path) -> None:
@@ -70,23 +72,23 @@ def test_load_config_overrides_and_rejects_typos(tmp_path: Path) -> None:
             }
         )
     )
-    config = profile.load_config(path)
-    assert config.preset is profile.MINIMAL
+    config = cfg.load_config(path)
+    assert config.preset is cfg.MINIMAL
     assert config.deposit_chain_id == 5
     assert config.registry.get(8).zkvm == "pico"
     assert config.registry.get(1).name == "ethrex-openvm"
     assert config.supported_proof_types == frozenset({1, 2, 8})
     with pytest.raises(ValueError, match="unknown config keys"):
-        profile.load_config({"acceptance_treshold": 2})
+        cfg.load_config({"acceptance_treshold": 2})
     with pytest.raises(ValueError, match="unknown preset"):
-        profile.load_config({"preset": "holesky"})
+        cfg.load_config({"preset": "holesky"})
 
 
 def test_registry_refuses_duplicates_and_bad_ids() -> None:
-    entry = profile.ProofTypeInfo(1, "a", "g", "z")
+    entry = cfg.ProofTypeInfo(1, "a", "g", "z")
     with pytest.raises(ValueError, match="twice"):
-        profile.ProofTypeRegistry([entry, profile.ProofTypeInfo(1, "b", "g", "z")])
+        cfg.ProofTypeRegistry([entry, cfg.ProofTypeInfo(1, "b", "g", "z")])
     with pytest.raises(ValueError, match="Uint8"):
-        profile.ProofTypeInfo(256, "x", "g", "z")
+        cfg.ProofTypeInfo(256, "x", "g", "z")
     with pytest.raises(KeyError, match="not in the registry"):
-        profile.DEFAULT_REGISTRY.get(200)
+        cfg.DEFAULT_REGISTRY.get(200)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ssz.exceptions import DeserializationError
 
-from eip8025 import profile
+from eip8025 import containers
+from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.ssz import merkle
 from eip8025.ssz.container import Container, ProgressiveContainer
 from eip8025.ssz.sedes import ProgressiveBitList, ProgressiveByteList, ProgressiveList
@@ -71,18 +72,20 @@ def test_progressive_byte_list_equals_progressive_list_of_bytes(size: int) -> No
 
 
 def test_proof_data_round_trip_keeps_4_mib() -> None:
-    data = bytes(range(256)) * (profile.MAX_PROOF_SIZE // 256)
-    envelope = profile.ExecutionProofEnvelope(
+    data = bytes(range(256)) * (containers.MAX_PROOF_SIZE // 256)
+    envelope = PROFILE.ExecutionProofEnvelope(
         proof_data=data, proof_type=1, beacon_block_root=b"\x11" * 32
     )
     encoded = envelope.encode_bytes()
     assert len(encoded) == 4 + 1 + 32 + len(data)
-    assert profile.ExecutionProofEnvelope.decode_bytes(encoded) == envelope
+    assert PROFILE.ExecutionProofEnvelope.decode_bytes(encoded) == envelope
 
 
-def _signed(proof: bytes = b"\xaa\xbb", index: int = 7) -> profile.SignedExecutionProofEnvelope:
-    return profile.SignedExecutionProofEnvelope(
-        message=profile.ExecutionProofEnvelope(
+def _signed(
+    proof: bytes = b"\xaa\xbb", index: int = 7
+) -> containers.SignedExecutionProofEnvelopeBase:
+    return PROFILE.SignedExecutionProofEnvelope(
+        message=PROFILE.ExecutionProofEnvelope(
             proof_data=proof, proof_type=2, beacon_block_root=b"\x22" * 32
         ),
         validator_index=index,
@@ -117,27 +120,27 @@ def test_strict_decoding_rejects_malformed_envelopes(name: str, mutate: object) 
     encoded = _signed().encode_bytes()
     bad = mutate(encoded)  # type: ignore[operator]
     with pytest.raises(DeserializationError):
-        profile.SignedExecutionProofEnvelope.decode_bytes(bad)
+        PROFILE.SignedExecutionProofEnvelope.decode_bytes(bad)
 
 
 def test_fixed_container_rejects_trailing_bytes() -> None:
-    fork = profile.Fork(previous_version=b"\x00" * 4, current_version=b"\x01" * 4, epoch=3)
+    fork = containers.Fork(previous_version=b"\x00" * 4, current_version=b"\x01" * 4, epoch=3)
     with pytest.raises(DeserializationError):
-        profile.Fork.decode_bytes(fork.encode_bytes() + b"\x00")
+        containers.Fork.decode_bytes(fork.encode_bytes() + b"\x00")
 
 
 def test_boolean_must_be_zero_or_one() -> None:
-    public_input = profile.PublicInput(
+    public_input = containers.PublicInput(
         new_payload_request_root=b"\x01" * 32,
         successful_validation=True,
         chain_id=1,
-        schema_id=profile.STATELESS_INPUT_SCHEMA_ID,
+        schema_id=containers.STATELESS_INPUT_SCHEMA_ID,
     )
     encoded = bytearray(public_input.encode_bytes())
     assert len(encoded) == 43
     encoded[32] = 2
     with pytest.raises(DeserializationError):
-        profile.PublicInput.decode_bytes(bytes(encoded))
+        containers.PublicInput.decode_bytes(bytes(encoded))
 
 
 def test_bitlist_requires_delimiter() -> None:
@@ -153,14 +156,14 @@ def test_bitlist_requires_delimiter() -> None:
     index=st.integers(0, 2**64 - 1),
 )
 def test_signed_envelope_round_trip(proof: bytes, proof_type: int, index: int) -> None:
-    value = profile.SignedExecutionProofEnvelope(
-        message=profile.ExecutionProofEnvelope(
+    value = PROFILE.SignedExecutionProofEnvelope(
+        message=PROFILE.ExecutionProofEnvelope(
             proof_data=proof, proof_type=proof_type, beacon_block_root=b"\x01" * 32
         ),
         validator_index=index,
         signature=b"\x02" * 96,
     )
-    decoded = profile.SignedExecutionProofEnvelope.decode_bytes(value.encode_bytes())
+    decoded = PROFILE.SignedExecutionProofEnvelope.decode_bytes(value.encode_bytes())
     assert decoded == value
     assert decoded.hash_tree_root() == value.hash_tree_root()
 

@@ -58,3 +58,20 @@ def test_ruff_clean() -> None:
 def test_mypy_strict_clean() -> None:
     result = _run([sys.executable, str(REPO / "tools" / "typecheck.py")])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_profiles_package_names_a_profile() -> None:
+    """No ``if profile == "2026-10"`` spread through the code: behaviour comes from the profile."""
+    offenders = []
+    for folder in ("eip8025", "p2p", "cli"):
+        for path in (REPO / folder).rglob("*.py"):
+            if path.is_relative_to(REPO / "eip8025" / "profiles"):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and node.value.startswith(("2026-08", "2026-10"))
+                ):
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []

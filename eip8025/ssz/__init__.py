@@ -9,6 +9,7 @@ from eip8025.ssz.merkle import (
     set_layer_hasher,
 )
 from eip8025.ssz.sedes import (
+    ByteList,
     ContainerSedes,
     List,
     ProgressiveBitList,
@@ -19,6 +20,7 @@ from eip8025.ssz.sedes import (
 )
 
 __all__ = [
+    "ByteList",
     "Container",
     "ContainerSedes",
     "List",

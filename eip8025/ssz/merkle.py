@@ -20,6 +20,7 @@ __all__ = [
     "hash_layer",
     "hash_pair",
     "merkleize",
+    "merkleize_packed",
     "merkleize_progressive",
     "mix_in_active_fields",
     "mix_in_length",
@@ -111,10 +112,45 @@ def merkleize(chunks: bytes | memoryview, limit: int | None = None) -> bytes:
         return ZERO_HASHES[depth]
     layer: bytes | memoryview = chunks
     for level in range(depth):
-        if (len(layer) // BYTES_PER_CHUNK) % 2:
-            layer = bytes(layer) + ZERO_HASHES[level]
-        layer = hash_layer(layer)
+        layer = _hash_level(layer, level)
     return bytes(layer)
+
+
+def _hash_level(layer: bytes | memoryview, level: int) -> bytes:
+    """One level up; an odd last chunk pairs with the zero subtree (no copy of the layer)."""
+    count = len(layer) // BYTES_PER_CHUNK
+    if count % 2 == 0:
+        return hash_layer(layer)
+    view = memoryview(layer)
+    head = hash_layer(view[:-BYTES_PER_CHUNK]) if count > 1 else b""
+    return head + hash_pair(bytes(view[-BYTES_PER_CHUNK:]), ZERO_HASHES[level])
+
+
+def merkleize_packed(data: bytes | memoryview, limit: int) -> bytes:
+    """``merkleize(pack_bytes(data), limit)`` without copying ``data`` into a padded buffer.
+
+    The first level hashes whole 64-byte pairs straight from ``data``; only the last, partial
+    pair is padded. For a 4 MiB ``ByteList`` this saves copying the input and every odd level.
+
+    Raises:
+        ValueError: ``data`` needs more chunks than ``limit``.
+    """
+    count = (len(data) + BYTES_PER_CHUNK - 1) // BYTES_PER_CHUNK
+    if count > limit:
+        raise ValueError(f"{count} chunks exceed the merkleization limit of {limit}")
+    depth = _depth_for(limit)
+    if count == 0:
+        return ZERO_HASHES[depth]
+    if depth == 0:
+        return pack_bytes(data)
+    view = memoryview(data)
+    whole = len(view) // 64 * 64
+    layer = hash_layer(view[:whole]) if whole else b""
+    if whole < len(view):
+        layer += _sha256(bytes(view[whole:]).ljust(64, b"\x00")).digest()
+    for level in range(1, depth):
+        layer = _hash_level(layer, level)
+    return layer
 
 
 def merkleize_progressive(chunks: bytes | memoryview, num_leaves: int = 1) -> bytes:

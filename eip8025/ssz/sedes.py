@@ -5,6 +5,8 @@ Every class here subclasses py-ssz's ``BaseSedes`` so it composes with py-ssz's 
 What we add:
 
 * the EIP-7916 types ``ProgressiveList``, ``ProgressiveByteList`` and ``ProgressiveBitList``;
+* a strict ``ByteList[limit]`` merkleized through the (native) layer hasher: py-ssz's own hashes a
+  4 MiB ``ProofData`` (131,072 chunks) in Python;
 * the EIP-7495 ``ProgressiveContainer(active_fields)`` sedes;
 * a strict ``List`` and ``Container`` decoder. py-ssz's own container decoder does not check that
   the first offset equals the end of the fixed part, so it accepts malformed input; ours checks
@@ -30,6 +32,7 @@ from ssz.sedes.uint import UInt
 from eip8025.ssz.merkle import (
     BYTES_PER_CHUNK,
     merkleize,
+    merkleize_packed,
     merkleize_progressive,
     mix_in_active_fields,
     mix_in_length,
@@ -39,6 +42,7 @@ from eip8025.ssz.merkle import (
 
 __all__ = [
     "OFFSET_SIZE",
+    "ByteList",
     "ContainerSedes",
     "List",
     "ProgressiveBitList",
@@ -285,6 +289,46 @@ class ProgressiveList(_VariableSedes):
         return f"ProgressiveList[{self.element.get_sedes_id()}]"
 
 
+class ByteList(_VariableSedes):
+    """Strict ``ByteList[limit]`` with ``bytes`` values (``List[byte, limit]``).
+
+    Longer values fail to encode and to decode; the root is
+    ``mix_in_length(merkleize(pack(value), limit=chunk_count), len)``.
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 0:
+            raise ValueError("byte list limit must be non-negative")
+        self.limit = limit
+
+    def serialize(self, value: bytes | bytearray | memoryview) -> bytes:
+        """Serialize (the identity on bytes within the limit)."""
+        if len(value) > self.limit:
+            raise SerializationError(f"{len(value)} bytes exceed the ByteList limit {self.limit}")
+        return bytes(value)
+
+    def decode_view(self, view: memoryview) -> bytes:
+        """Decode: any byte string up to the limit."""
+        if len(view) > self.limit:
+            raise DeserializationError(f"{len(view)} bytes exceed the ByteList limit {self.limit}")
+        return bytes(view)
+
+    def chunk_limit(self) -> int:
+        """The merkleization limit in chunks."""
+        return (self.limit + BYTES_PER_CHUNK - 1) // BYTES_PER_CHUNK
+
+    def get_hash_tree_root(self, value: bytes | bytearray | memoryview) -> Hash32:
+        """``mix_in_length(merkleize(pack(value), chunk_limit), len)``."""
+        if len(value) > self.limit:
+            raise SerializationError(f"{len(value)} bytes exceed the ByteList limit {self.limit}")
+        root = merkleize_packed(memoryview(value), self.chunk_limit())
+        return Hash32(mix_in_length(root, len(value)))
+
+    def get_sedes_id(self) -> str:
+        """Unique id of this type."""
+        return f"ByteList[{self.limit}]"
+
+
 class ProgressiveByteList(_VariableSedes):
     """``ProgressiveList[Byte]`` with ``bytes`` values (EIP-7916 ``ProgressiveByteList``).
 
@@ -370,6 +414,9 @@ class ContainerSedes(_StrictSedes):
         self.field_names = tuple(n for n, _ in fields)
         self.field_sedes = tuple(s for _, s in fields)
         self.factory = factory
+        # Two profiles may define containers of the same name over different field types
+        # (``ProofData``), so the id names the field types too.
+        self._sedes_id = f"{name}{{{','.join(s.get_sedes_id() for s in self.field_sedes)}}}"
 
     @property
     def is_fixed_sized(self) -> bool:
@@ -405,8 +452,8 @@ class ContainerSedes(_StrictSedes):
         return Hash32(merkleize(self.field_roots(value)))
 
     def get_sedes_id(self) -> str:
-        """Unique id of this type (its class name)."""
-        return self.name
+        """Unique id of this type: its class name and field types."""
+        return self._sedes_id
 
 
 class ProgressiveContainerSedes(ContainerSedes):
@@ -435,6 +482,7 @@ class ProgressiveContainerSedes(ContainerSedes):
                 f"{name}: active_fields has {sum(bits)} set bits for {len(self.field_sedes)} fields"
             )
         self.active_fields = bits
+        self._sedes_id += "@" + "".join(map(str, bits))
 
     def get_hash_tree_root(self, value: Any) -> Hash32:
         """``mix_in_active_fields(merkleize_progressive(roots at active positions), bits)``."""

@@ -1,7 +1,8 @@
 """Annotated aliases for SSZ basic and byte types, named as in the consensus specs.
 
 Each alias is ``Annotated[python_type, sedes]``: type checkers see the Python type, the container
-machinery reads the sedes. Basic sedes are py-ssz's own.
+machinery reads the sedes. Basic sedes and ``ByteVector`` are py-ssz's own; ``ByteList`` is our
+strict one (:class:`eip8025.ssz.sedes.ByteList`, merkleized through the native hasher).
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from ssz.sedes.boolean import boolean
-from ssz.sedes.byte_list import ByteList
 from ssz.sedes.byte_vector import ByteVector
 from ssz.sedes.uint import uint8, uint16, uint32, uint64, uint128, uint256
 
-from eip8025.ssz.sedes import ProgressiveBitList, ProgressiveByteList
+from eip8025.ssz.sedes import ByteList, ProgressiveBitList, ProgressiveByteList
 
 __all__ = [
     "Boolean",
