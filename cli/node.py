@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from eip8025.prover import ProverIdentity
-    from eip8025_p2p.node import NodeConfig
+    from eip8025_p2p.node import NodeConfig, NodeEvent
 
 from .flags import add_spec_profile_flag
 
@@ -178,7 +178,11 @@ def register(subparsers: Any) -> None:
         "kept connected and redialled",
     )
     parser.add_argument(
-        "--datadir", metavar="DIR", help="keeps the node key (DIR/node-key); default: ephemeral"
+        "--datadir",
+        metavar="DIR",
+        help="keeps the node key (DIR/node-key) and the node's state (DIR/state.sqlite3: "
+        "verified proofs, seen proofs, accepted payloads), so a restart resumes; "
+        "default: nothing survives the process",
     )
     parser.add_argument(
         "--metrics-port",
@@ -300,7 +304,11 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
     peers = tuple(parse_peer(text, fork_digest) for text in _split(args.peers))
     keys = _load_keys(args, base)
     return dataclasses.replace(
-        base, secret=load_node_key(args.datadir), peers=peers, validator_keys=keys
+        base,
+        secret=load_node_key(args.datadir),
+        peers=peers,
+        validator_keys=keys,
+        datadir=args.datadir,
     )
 
 
@@ -328,9 +336,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     holder: list[DevnetNode] = []
 
-    def emit(event: dict[str, Any]) -> None:
+    def emit(event: NodeEvent) -> None:
         try:
-            sys.stdout.write(json.dumps(event, separators=(",", ":")) + "\n")
+            sys.stdout.write(json.dumps(event.to_json(), separators=(",", ":")) + "\n")
             sys.stdout.flush()
         except (BrokenPipeError, ValueError):  # the reader is gone: stop
             if holder:

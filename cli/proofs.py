@@ -44,7 +44,12 @@ def _common(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
         required=required,
         help=None if required else "proof type id 0..255 (required unless --groth16-fixture)",
     )
-    parser.add_argument("--chain-id", type=int, help="DEPOSIT_CHAIN_ID (default 1)")
+    parser.add_argument(
+        "--chain-id",
+        type=int,
+        help="DEPOSIT_CHAIN_ID the public input commits to (default: the devnet chain's, as "
+        "eip8025 node and eip8025 devnet use it)",
+    )
     parser.add_argument(
         "--proof-engine",
         metavar="PATH",
@@ -97,7 +102,12 @@ def register(subparsers: Any) -> None:
 
 
 def _chain_id(args: argparse.Namespace) -> int:
-    return 1 if args.chain_id is None else int(args.chain_id)
+    """``--chain-id``, else the devnet chain's (one default for every command)."""
+    if args.chain_id is not None:
+        return int(args.chain_id)
+    from eip8025_p2p.devchain import DevnetSpec
+
+    return DevnetSpec().config.deposit_chain_id
 
 
 def _usage_error(args: argparse.Namespace, message: str) -> NoReturn:
@@ -180,7 +190,7 @@ def _check_verify_mode(args: argparse.Namespace) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from ssz.exceptions import DeserializationError
 
-    from eip8025.engine import ProofEngineError
+    from eip8025.engine import ChainIdGuard, ChainIdMismatch, ProofEngineError
     from eip8025.profiles import get_profile
     from eip8025.proof_engine_config import ProofEngineConfigError
     from eip8025.verification import get_public_input
@@ -200,7 +210,10 @@ def _verify(args: argparse.Namespace) -> int:
             proof_type=args.proof_type,
             public_input=get_public_input(root, _chain_id(args)),
         )
-        valid = _engine(args).verify_execution_proof(proof)
+        valid = ChainIdGuard(_engine(args)).verify_execution_proof(proof)
+    except ChainIdMismatch as exc:
+        print(f"INVALID: {exc}")
+        return 1
     except (
         OSError,
         ValueError,

@@ -115,12 +115,21 @@ class InMemoryChainView:
         self.blocks: set[bytes] = set()
         self.block_states: dict[bytes, BeaconStateView] = {}
         self.payloads: dict[bytes, ExecutionPayloadEnvelope] = {}
+        self.slots: dict[bytes, int] = {}
 
-    def add_block(self, root: bytes, state: BeaconStateView | None) -> None:
-        """Record a seen block; pass its post-state if it is consensus-valid, else ``None``."""
+    def add_block(
+        self, root: bytes, state: BeaconStateView | None, *, slot: int | None = None
+    ) -> None:
+        """Record a seen block; pass its post-state if it is consensus-valid, else ``None``.
+
+        ``slot`` (default: the state's) lets :meth:`prune` drop the block at finality.
+        """
         self.blocks.add(root)
         if state is not None:
             self.block_states[root] = state
+            slot = state.slot if slot is None else slot
+        if slot is not None:
+            self.slots[root] = slot
 
     def add_payload(self, envelope: ExecutionPayloadEnvelope) -> None:
         """Record the accepted payload envelope of its beacon block."""
@@ -131,6 +140,14 @@ class InMemoryChainView:
         self.blocks.discard(root)
         self.block_states.pop(root, None)
         self.payloads.pop(root, None)
+        self.slots.pop(root, None)
+
+    def prune(self, finalized_slot: int) -> list[bytes]:
+        """Forget every block below ``finalized_slot`` whose slot is known; return the roots."""
+        stale = [root for root, slot in self.slots.items() if slot < finalized_slot]
+        for root in stale:
+            self.remove_block(root)
+        return stale
 
     def is_block_known(self, beacon_block_root: bytes) -> bool:
         """See :meth:`ChainView.is_block_known`."""

@@ -17,7 +17,14 @@ from typing import Protocol
 
 from eip8025.containers import ExecutionProofBase
 
-__all__ = ["ProofEngine", "ProofEngineError", "ProofEngineUnavailable"]
+__all__ = [
+    "ChainIdGuard",
+    "ChainIdMismatch",
+    "ChainIdReporter",
+    "ProofEngine",
+    "ProofEngineError",
+    "ProofEngineUnavailable",
+]
 
 
 class ProofEngineError(Exception):
@@ -26,6 +33,14 @@ class ProofEngineError(Exception):
 
 class ProofEngineUnavailable(ProofEngineError):
     """The engine could not be reached, did not answer in time, or cannot handle this proof."""
+
+
+class ChainIdMismatch(ProofEngineError):
+    """The proof is valid for the same payload but commits to another ``chain_id`` than ours.
+
+    Either the prover or this node is configured for another chain; neither is evidence that the
+    sender is malicious, so gossip IGNOREs it (and says so), never REJECTs it.
+    """
 
 
 class ProofEngine(Protocol):
@@ -38,3 +53,42 @@ class ProofEngine(Protocol):
             ProofEngineUnavailable: The engine could not give a verdict.
         """
         ...
+
+
+class ChainIdReporter(Protocol):
+    """An engine that can tell which other ``chain_id`` an invalid proof commits to."""
+
+    def committed_chain_id(self, execution_proof: ExecutionProofBase) -> int | None:
+        """The other chain id a non-verifying proof is valid for, or None."""
+        ...
+
+
+class ChainIdGuard:
+    """A :class:`ProofEngine` that turns "valid, but for another chain id" into no verdict.
+
+    The spec's engine answers False for such a proof, and a node would REJECT the honest peer
+    that sent it - when the difference is a configuration one (this node's ``DEPOSIT_CHAIN_ID``,
+    or the prover's). Wrapping the engine, the node raises :class:`ChainIdMismatch` instead, which
+    gossip IGNOREs (and reports). Engines that cannot tell (no ``committed_chain_id``) pass through.
+    """
+
+    def __init__(self, engine: ProofEngine) -> None:
+        self.engine = engine
+
+    def verify_execution_proof(self, execution_proof: ExecutionProofBase) -> bool:
+        """The wrapped engine's verdict, or :class:`ChainIdMismatch` (see the class docs).
+
+        Raises:
+            ChainIdMismatch: The proof verifies for another chain id.
+            ProofEngineUnavailable: The wrapped engine gave no verdict.
+        """
+        if self.engine.verify_execution_proof(execution_proof):
+            return True
+        report = getattr(self.engine, "committed_chain_id", None)
+        other = None if report is None else report(execution_proof)
+        if other is not None:
+            raise ChainIdMismatch(
+                f"the proof is for chain id {other}, this node's is "
+                f"{execution_proof.public_input.chain_id}: check DEPOSIT_CHAIN_ID (or the prover's)"
+            )
+        return False

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from eip8025.chain import BeaconStateView
@@ -28,7 +27,7 @@ from eip8025.containers import (
     ExecutionProofEnvelopeBase,
     SignedExecutionProofEnvelopeBase,
 )
-from eip8025.engine import ProofEngine, ProofEngineError
+from eip8025.engine import ChainIdMismatch, ProofEngine, ProofEngineError
 from eip8025.verification import EnvelopeCheck, EnvelopeInvalid, get_supported_proof_types
 
 if TYPE_CHECKING:
@@ -65,6 +64,9 @@ class GossipReason(enum.Enum):
     ``PROOF_DATA_EMPTY`` and ``UNSUPPORTED_PROOF_TYPE`` are the 2026-10 early REJECTs.
     ``STATE_UNAVAILABLE`` is ours: a chain view that has a block's payload but not its state
     cannot judge the proof (2026-10 reads the state without a check), so that is an IGNORE.
+    ``ENGINE_UNAVAILABLE`` and ``CHAIN_ID_MISMATCH`` are ours too: the engine gave no verdict, or
+    the proof commits to another ``chain_id`` than this node's (a configuration difference, not
+    evidence against the sender).
     """
 
     PROOF_DATA_EMPTY = "proof_data_empty"
@@ -78,6 +80,7 @@ class GossipReason(enum.Enum):
     ENVELOPE_INVALID = "envelope_invalid"
     PROOF_INVALID = "proof_invalid"
     ENGINE_UNAVAILABLE = "engine_unavailable"
+    CHAIN_ID_MISMATCH = "chain_id_mismatch"
     STATE_UNAVAILABLE = "state_unavailable"
 
 
@@ -109,19 +112,43 @@ class GossipReject(GossipError):
 
 @dataclasses.dataclass
 class Seen:
-    """The EIP-8025 fields of the spec's ``Seen`` (``[New in EIP8025]``)."""
+    """The EIP-8025 fields of the spec's ``Seen`` (``[New in EIP8025]``), prunable by slot.
+
+    ``block_slots`` is ours: the slot of every block something was marked for, so finalization can
+    drop everything below a slot (the spec's ``Seen`` is keyed by root alone).
+    """
 
     execution_proof_roots: dict[bytes, set[bytes]] = dataclasses.field(default_factory=dict)
     execution_proof_provers: set[ProverKey] = dataclasses.field(default_factory=set)
+    block_slots: dict[bytes, int] = dataclasses.field(default_factory=dict)
 
-    def prune(self, beacon_block_roots: Iterable[bytes]) -> None:
-        """Forget everything recorded for the given beacon blocks (e.g. below finalization)."""
-        roots = set(beacon_block_roots)
-        for root in roots:
+    def mark(self, prover_key: ProverKey, proof_root: bytes, slot: int) -> bool:
+        """Mark an authenticated proof and its prover attempt; True if the root was new."""
+        beacon_block_root = prover_key[0]
+        roots_for_block = self.execution_proof_roots.setdefault(beacon_block_root, set())
+        newly_marked_root = proof_root not in roots_for_block
+        roots_for_block.add(proof_root)
+        self.execution_proof_provers.add(prover_key)
+        self.block_slots[beacon_block_root] = slot
+        return newly_marked_root
+
+    def unmark(self, prover_key: ProverKey, proof_root: bytes, *, root_too: bool) -> None:
+        """Undo :meth:`mark` (the engine gave no verdict); ``root_too`` if it marked the root."""
+        self.execution_proof_provers.discard(prover_key)
+        if root_too:
+            self.execution_proof_roots.get(prover_key[0], set()).discard(proof_root)
+
+    def prune(self, finalized_slot: int) -> int:
+        """Forget every block below ``finalized_slot``; return how many blocks were dropped."""
+        stale = {root for root, slot in self.block_slots.items() if slot < finalized_slot}
+        for root in stale:
             self.execution_proof_roots.pop(root, None)
-        self.execution_proof_provers = {
-            key for key in self.execution_proof_provers if key[0] not in roots
-        }
+            del self.block_slots[root]
+        if stale:
+            self.execution_proof_provers = {
+                key for key in self.execution_proof_provers if key[0] not in stale
+            }
+        return len(stale)
 
 
 def require_non_empty_proof_data(proof_envelope: ExecutionProofEnvelopeBase) -> None:
@@ -160,8 +187,7 @@ def require_no_verified_proof(
     store: ExecutionProofStore, proof_envelope: ExecutionProofEnvelopeBase
 ) -> None:
     """[IGNORE] No valid proof is known for this beacon block and proof type."""
-    verified = store.execution_proofs.get(proof_envelope.beacon_block_root, {})
-    if proof_envelope.proof_type in verified:
+    if store.has_proof(proof_envelope.beacon_block_root, proof_envelope.proof_type):
         raise GossipIgnore(
             GossipReason.PROOF_TYPE_ALREADY_VERIFIED,
             "verified proof already known for this beacon block and proof type",
@@ -210,6 +236,7 @@ def mark_seen_and_verify(
     seen: Seen,
     prover_key: ProverKey,
     proof_root: bytes,
+    state: BeaconStateView,
     proof: ExecutionProofBase,
     proof_engine: ProofEngine,
 ) -> None:
@@ -217,21 +244,18 @@ def mark_seen_and_verify(
 
     No verdict is not the sender's fault: when the engine raises, the marks made here are undone
     so the proof is validated again when it arrives again; engine failures become an IGNORE
-    (``ENGINE_UNAVAILABLE``), anything else (a bug) propagates.
+    (``ENGINE_UNAVAILABLE``, or ``CHAIN_ID_MISMATCH`` when the proof is for another chain id than
+    ours), anything else (a bug) propagates.
     """
-    beacon_block_root = prover_key[0]
-    roots_for_block = seen.execution_proof_roots.setdefault(beacon_block_root, set())
-    newly_marked_root = proof_root not in roots_for_block
-    roots_for_block.add(proof_root)
-    seen.execution_proof_provers.add(prover_key)
+    newly_marked_root = seen.mark(prover_key, proof_root, state.slot)
 
     # [REJECT] The execution proof is valid
     try:
         valid = proof_engine.verify_execution_proof(proof)
     except BaseException as exc:
-        seen.execution_proof_provers.discard(prover_key)
-        if newly_marked_root:
-            roots_for_block.discard(proof_root)
+        seen.unmark(prover_key, proof_root, root_too=newly_marked_root)
+        if isinstance(exc, ChainIdMismatch):
+            raise GossipIgnore(GossipReason.CHAIN_ID_MISMATCH, str(exc)) from None
         if isinstance(exc, ProofEngineError):
             raise GossipIgnore(
                 GossipReason.ENGINE_UNAVAILABLE, f"proof engine gave no verdict: {exc}"

@@ -13,11 +13,13 @@ One verifier (and, where configured, one prover) per proof type, built from a
   :class:`ProofEngineUnavailable`.
 
 Verification returns True only if the native verifier accepts the proof *and* the public values
-it returns bind the proof to its ``PublicInput`` (:func:`public_values_match`). A verifier verdict
-("does not verify", "cannot decode") is False; a native failure that is not a verdict (internal
-error) raises :class:`ProofEngineUnavailable`, and so does a proof type this engine has no verifier
-for. Calls are synchronous and release the GIL in C; network adapters call them from worker
-threads.
+it returns bind the proof to its ``PublicInput`` (:func:`public_values_match`).
+:meth:`NativeProofEngine.committed_chain_id` tells an invalid proof that is valid but for another
+``chain_id`` apart (:class:`~eip8025.engine.ChainIdGuard` turns that into an IGNORE). A verifier
+verdict ("does not verify", "cannot decode") is False; a native failure that is not a verdict
+(internal error) raises :class:`ProofEngineUnavailable`, and so does a proof type this engine has
+no verifier for. Calls are synchronous and release the GIL in C; network adapters call them from
+worker threads.
 
 Prover input: the 43-byte SSZ ``PublicInput`` (what the mock kinds commit to). A real prover library
 additionally needs the execution witness, which it must obtain itself (e.g. from its EL by
@@ -35,6 +37,7 @@ from eip8025.proof_engine_config import (
     ProofEngineConfig,
     ProofEngineConfigError,
     ProofTypeConfig,
+    committed_chain_id,
     public_values_match,
 )
 
@@ -119,6 +122,23 @@ class NativeProofEngine:
             raise ProofEngineUnavailable(f"native verifier failed: {exc.status}: {exc}") from None
         entry = self.config.proof_types[execution_proof.proof_type]
         return public_values_match(entry.public_values, public_values, execution_proof.public_input)
+
+    def committed_chain_id(self, execution_proof: ExecutionProofBase) -> int | None:
+        """For a proof that does not verify: the other ``chain_id`` it commits to, if that is all.
+
+        Verifies natively again (this is for the rare invalid proof); None when the verifier
+        refuses the proof, or its public values differ from the ``PublicInput`` in anything but
+        the chain id, or commit to no chain id (the zkboost form).
+        """
+        verifier = self._verifiers.get(execution_proof.proof_type)
+        if verifier is None:
+            return None
+        try:
+            public_values = verifier.verify(execution_proof.proof_data)
+        except NativeError:
+            return None
+        entry = self.config.proof_types[execution_proof.proof_type]
+        return committed_chain_id(entry.public_values, public_values, execution_proof.public_input)
 
     def _is_groth16(self, proof_type: int) -> bool:
         entry = self.config.proof_types.get(proof_type)

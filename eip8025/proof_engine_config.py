@@ -59,6 +59,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ssz.exceptions import DeserializationError
+
 from eip8025 import groth16
 from eip8025.containers import STATELESS_INPUT_SCHEMA_ID, PublicInput
 
@@ -429,3 +431,30 @@ def public_values_match(
     return len(public_values) == PADDED_PUBLIC_VALUES_SIZE and public_values == expected.ljust(
         PADDED_PUBLIC_VALUES_SIZE, b"\x00"
     )
+
+
+def committed_chain_id(
+    form: PublicValuesForm, public_values: bytes, public_input: PublicInput
+) -> int | None:
+    """The ``chain_id`` the public values commit to, when they are ``public_input`` but for it.
+
+    Only the ``ssz`` form commits to a chain id (zkboost's hash does not); returns None when the
+    values differ in anything else, or commit to the same chain id.
+    """
+    if form is not PublicValuesForm.SSZ:
+        return None
+    size = len(public_input.encode_bytes())
+    body = public_values[:size]
+    if len(public_values) not in (size, PADDED_PUBLIC_VALUES_SIZE) or public_values[size:].strip(
+        b"\x00"
+    ):
+        return None
+    try:
+        committed = PublicInput.decode_bytes(body)
+    except DeserializationError:
+        return None
+    if committed.chain_id == public_input.chain_id:
+        return None
+    if committed != public_input.copy_with(chain_id=committed.chain_id):
+        return None
+    return committed.chain_id

@@ -1,20 +1,21 @@
-"""Proof generation: our prover interface, and producing signed, self-validated proofs.
+"""Proof generation: our prover interface, and producing signed proofs.
 
 Since consensus-specs #5639 (profile 2026-10) the spec's proof engine only verifies and prover.md
 is gone; producing proofs is our own feature. :class:`ProofGenerator` is the interface (the
 native engine implements it; :class:`~eip8025.testing.FakeProofEngine` is its test double), and
-:func:`produce_signed_proofs` follows the honest-prover steps for one accepted payload envelope:
+:func:`sign_execution_proofs` follows the honest-prover steps for one accepted payload envelope:
 build the profile's ``NewPayloadRequest`` and the ``PublicInput`` of a successful validation,
-generate each wanted proof type, wrap it in the profile's ``ExecutionProofEnvelope``, sign it under
-``DOMAIN_EXECUTION_PROOF``, and run our own gossip validation on it before returning it - a node
-never publishes a proof it would itself reject. Validating it also records it in ``Seen``, so our
-own proof echoed back by a peer is ignored as already processed.
+generate each wanted proof type, wrap it in the profile's ``ExecutionProofEnvelope`` and sign it
+under ``DOMAIN_EXECUTION_PROOF``.
+
+It does not validate what it signs: the caller validates each proof exactly once, as it would a
+received one, before publishing (``ProofPipeline.publish`` in the node), so a node never
+publishes a proof it would itself reject and never pays for the checks twice.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -25,22 +26,16 @@ from eip8025.containers import (
     SignedExecutionProofEnvelopeBase,
 )
 from eip8025.engine import ProofEngine, ProofEngineError
-from eip8025.forkchoice import on_validated_execution_proof
-from eip8025.gossip import GossipError, Seen, validate_execution_proof_gossip
 from eip8025.signing import get_execution_proof_envelope_signature
-from eip8025.store import ExecutionProofStore
-from eip8025.verification import get_new_payload_request, get_public_input
+from eip8025.verification import SpecContext, get_new_payload_request, get_public_input
 
 __all__ = [
     "ProofBackend",
     "ProofGenerator",
     "ProofOutcome",
     "ProverIdentity",
-    "produce_signed_proofs",
+    "sign_execution_proofs",
 ]
-
-_log = logging.getLogger(__name__)
-
 
 class ProofGenerator(Protocol):
     """Makes the proof bytes of one proof type for a public input (ours, not the spec's)."""
@@ -80,23 +75,20 @@ class ProofOutcome:
     error: str | None = None
 
 
-def produce_signed_proofs(
+def sign_execution_proofs(
     state: BeaconStateView,
     payload_envelope: ExecutionPayloadEnvelope,
     proof_generator: ProofGenerator,
-    proof_engine: ProofEngine,
     proof_types: Sequence[int],
     prover: ProverIdentity,
     *,
-    seen: Seen,
-    store: ExecutionProofStore,
+    ctx: SpecContext,
 ) -> list[ProofOutcome]:
-    """Produce, sign and self-validate proofs of ``proof_types`` for one payload envelope.
+    """Generate and sign proofs of ``proof_types`` for one payload envelope (not validated).
 
-    Generation failures and self-validation failures are reported per type in the outcomes, never
-    raised, so one failing proof type does not stop the others.
+    Generation failures are reported per type in the outcomes, never raised, so one failing
+    proof type does not stop the others.
     """
-    ctx = store.ctx
     profile = ctx.profile
     beacon_block_root = payload_envelope.beacon_block_root
     new_payload_request = get_new_payload_request(
@@ -121,12 +113,5 @@ def produce_signed_proofs(
         signed = profile.SignedExecutionProofEnvelope(
             message=envelope, validator_index=prover.validator_index, signature=signature
         )
-        try:
-            validate_execution_proof_gossip(seen, store, signed, proof_engine)
-        except GossipError as exc:
-            _log.warning("own proof of type %d failed validation: %s", proof_type, exc.label)
-            outcomes.append(ProofOutcome(proof_type, None, f"self-validation: {exc.label}"))
-            continue
-        on_validated_execution_proof(store, signed)
         outcomes.append(ProofOutcome(proof_type, signed))
     return outcomes

@@ -11,6 +11,7 @@ does not depend on the profile a node runs, it is the largest bound of any profi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import cramjam
@@ -29,10 +30,12 @@ __all__ = [
     "MAX_COMPRESSED_EXECUTION_PROOF_SIZE",
     "MAX_GOSSIP_UNCOMPRESSED_SIZE",
     "GossipDecodeError",
+    "PreparedMessage",
     "compute_message_id",
     "decode_execution_proof",
     "encode_execution_proof",
     "execution_proof_topic",
+    "prepare_message",
     "snappy_uncompressed_length",
 ]
 
@@ -100,12 +103,65 @@ def encode_execution_proof(signed: SignedExecutionProofEnvelopeBase, profile: Sp
     return bytes(cramjam.snappy.compress_raw(raw))
 
 
-def compute_message_id(topic: str, data: bytes) -> bytes:
-    """Altair+ gossip message-id (20 bytes) of a raw payload on ``topic``."""
+def _message_id(topic: str, data: bytes, raw: bytes | None) -> bytes:
     topic_bytes = topic.encode()
     prefix = len(topic_bytes).to_bytes(8, "little") + topic_bytes
-    try:
-        raw = _decompress(data, MAX_GOSSIP_UNCOMPRESSED_SIZE)
-    except GossipDecodeError:
+    if raw is None:
         return hashlib.sha256(MESSAGE_DOMAIN_INVALID_SNAPPY + prefix + data).digest()[:20]
     return hashlib.sha256(MESSAGE_DOMAIN_VALID_SNAPPY + prefix + raw).digest()[:20]
+
+
+def compute_message_id(topic: str, data: bytes) -> bytes:
+    """Altair+ gossip message-id (20 bytes) of a raw payload on ``topic``."""
+    try:
+        raw: bytes | None = _decompress(data, MAX_GOSSIP_UNCOMPRESSED_SIZE)
+    except GossipDecodeError:
+        raw = None
+    return _message_id(topic, data, raw)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PreparedMessage:
+    """One received payload, decompressed once: its message-id and its decoded envelope.
+
+    ``envelope`` is None when the payload does not decode as the profile's message; ``error``
+    then says why (a REJECT ``decode_error``), and ``too_large`` whether it announced more SSZ
+    bytes than the profile's bound.
+    """
+
+    data: bytes
+    msg_id: bytes
+    envelope: SignedExecutionProofEnvelopeBase | None
+    error: str | None = None
+    too_large: bool = False
+
+    @property
+    def size(self) -> int:
+        """The compressed payload size (what queues are charged)."""
+        return len(self.data)
+
+
+def prepare_message(topic: str, data: bytes, profile: SpecProfile) -> PreparedMessage:
+    """Decompress ``data`` once for its message-id and its envelope (run it off the event loop).
+
+    Never raises for bad input: a payload that does not decode comes back with ``error`` set.
+    """
+    try:
+        raw: bytes | None = _decompress(data, MAX_GOSSIP_UNCOMPRESSED_SIZE)
+    except GossipDecodeError as exc:
+        raw, error = None, str(exc)
+    msg_id = _message_id(topic, data, raw)
+    if raw is None:
+        try:
+            too_large = snappy_uncompressed_length(data) > MAX_GOSSIP_UNCOMPRESSED_SIZE
+        except GossipDecodeError:
+            too_large = False
+        return PreparedMessage(data, msg_id, None, error, too_large)
+    bound = profile.max_signed_execution_proof_envelope_size
+    if len(raw) > bound:
+        return PreparedMessage(data, msg_id, None, f"{len(raw)} bytes exceed {bound}", True)
+    try:
+        envelope = profile.SignedExecutionProofEnvelope.decode_bytes(raw)
+    except (DeserializationError, ValueError, TypeError) as exc:
+        return PreparedMessage(data, msg_id, None, f"invalid SSZ: {exc}")
+    return PreparedMessage(data, msg_id, envelope)

@@ -46,10 +46,15 @@ Patch table: default -> effect -> what we changed.
     change: :meth:`Eth2Pubsub.publish` / :meth:`Eth2Pubsub.publish_validated` send ``data`` and
     ``topicIDs`` only; received messages with from / seqno / signature / key are REJECTed.
 ``message_id``
-    default: seen cache, mcache and IHAVE / IWANT keyed by ``from + seqno``.
-    effect: 5 distinct anonymous proofs arrive as 1; IHAVE advertises empty ids.
+    default: seen cache, mcache and IHAVE / IWANT keyed by ``from + seqno``, computed on the event
+    loop for every received message.
+    effect: 5 distinct anonymous proofs arrive as 1; IHAVE advertises empty ids; a 4 MiB message
+    is decompressed and hashed on the loop (~5 ms) before any throttling.
     change: ``msg_id_constructor`` = eth2 message-id (:class:`Eth2MessageId`, memoised per message
-    object); the mcache is keyed by it (:class:`Eth2MessageCache`).
+    object, the memo bounded by count and bytes); the mcache is keyed by it
+    (:class:`Eth2MessageCache`). For eth2 topics the topic validator computes the id itself, off
+    the loop and after admission (``prepare``, which decodes the message in the same pass), and
+    :meth:`Eth2Pubsub.push_msg` hands it to the memo.
 ``equivocation``
     default: the first *whole* message per ``from + seqno`` is kept, pruned only above 1000
     entries.
@@ -91,9 +96,11 @@ Patch table: default -> effect -> what we changed.
     channel.
     effect: an IGNORE (e.g. block not seen yet) penalises an honest peer; no IGNORE / REJECT
     distinction; the channel overflows silently if not drained.
-    change: eth2 topics use an :class:`Eth2TopicValidator` (ACCEPT / IGNORE / REJECT): only REJECT
-    is scored; the message-id is marked seen on receipt (no duplicate validation); no result
-    cache; no subscription channel (the validator consumes the message).
+    change: eth2 topics use an :class:`Eth2TopicValidator` (prepare, then ACCEPT / IGNORE /
+    REJECT): only REJECT is scored; a message the validator cannot admit (full queue) is dropped
+    before any decoding and not marked seen; the message-id is marked seen on receipt (no
+    duplicate validation); no result cache; no subscription channel (the validator consumes the
+    message).
 ``scoring``
     default: every score weight 0, every threshold ``-inf``.
     effect: penalties change nothing; a peer sending invalid proofs is never cut off.
@@ -144,6 +151,8 @@ __all__ = [
     "Eth2TopicValidator",
     "GossipParams",
     "PeerQueues",
+    "Prepared",
+    "PreparedId",
     "PubsubCounters",
     "ValidationResult",
     "create_gossip",
@@ -246,16 +255,20 @@ class Eth2MessageId:
     """The eth2 message-id as ``msg_id_constructor`` (``message_id`` patch).
 
     py-libp2p asks for the id of the same message object several times (seen check, mcache,
-    IDONTWANT); for a 4 MiB proof each computation decompresses and hashes it (~5-20 ms). The last
-    ``memo`` message objects are remembered by identity (protobuf messages cannot be weakly
-    referenced); those objects are also in the mcache, so the memo costs no extra memory.
+    IDONTWANT); for a 4 MiB proof each computation decompresses and hashes it (~5 ms). Message
+    objects are remembered by identity (protobuf messages cannot be weakly referenced), at most
+    ``memo`` of them and ``memo_bytes`` of their data; the objects are also in the mcache, so the
+    memo holds nothing the mcache does not. :meth:`remember` stores an id computed elsewhere
+    (off the loop, by a topic validator).
     """
 
-    def __init__(self, memo: int = 16) -> None:
+    def __init__(self, memo: int = 64, memo_bytes: int = 64 * MiB) -> None:
         self._memo: collections.OrderedDict[int, tuple[rpc_pb2.Message, bytes]] = (
             collections.OrderedDict()
         )
         self._size = memo
+        self._max_bytes = memo_bytes
+        self._bytes = 0
         self.computed = 0
 
     def __call__(self, msg: rpc_pb2.Message) -> bytes:
@@ -268,10 +281,25 @@ class Eth2MessageId:
         topic = msg.topicIDs[0] if len(msg.topicIDs) == 1 else ""
         msg_id = compute_message_id(topic, msg.data)
         self.computed += 1
-        self._memo[key] = (msg, msg_id)
-        while len(self._memo) > self._size:
-            self._memo.popitem(last=False)
+        self.remember(msg, msg_id)
         return msg_id
+
+    def remember(self, msg: rpc_pb2.Message, msg_id: bytes) -> None:
+        """Memoise ``msg_id`` for this message object."""
+        key = id(msg)
+        old = self._memo.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[0].data)
+        self._memo[key] = (msg, msg_id)
+        self._bytes += len(msg.data)
+        while self._memo and (len(self._memo) > self._size or self._bytes > self._max_bytes):
+            _, (evicted, _) = self._memo.popitem(last=False)
+            self._bytes -= len(evicted.data)
+
+    @property
+    def memo_bytes(self) -> int:
+        """Data bytes of the remembered messages."""
+        return self._bytes
 
 
 class Eth2MessageCache(MessageCache):
@@ -478,17 +506,42 @@ class ValidationResult(enum.Enum):
     REJECT = "reject"
 
 
+class Prepared(Protocol):
+    """What a topic validator's ``prepare`` returns: at least the message-id."""
+
+    @property
+    def msg_id(self) -> bytes:
+        """The eth2 message-id."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedId:
+    """A :class:`Prepared` that is only the message-id."""
+
+    msg_id: bytes
+
+
 class Eth2TopicValidator(Protocol):
-    """A topic validator with three outcomes (``validation_outcomes`` patch)."""
+    """A topic validator with admission, off-loop preparation and three outcomes.
+
+    ``validation_outcomes`` and ``message_id`` patches: :class:`Eth2Pubsub` calls ``prepare``
+    (admission and the message-id, off the event loop), then checks the seen cache, then
+    ``validate``, then always ``release``.
+    """
+
+    async def prepare(self, forwarder: ID, msg: rpc_pb2.Message) -> Prepared | None:
+        """Admit and prepare ``msg``; None: not admitted (dropped, not marked seen)."""
+        ...
 
     async def validate(
-        self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes
+        self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
     ) -> ValidationResult:
         """Decide; must not raise (:class:`Eth2Pubsub` treats an exception as IGNORE)."""
         ...
 
-    async def on_forwarded(self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes) -> None:
-        """Called after an ACCEPTed message was handed to the router for forwarding."""
+    def release(self, prepared: Prepared) -> None:
+        """The message is done (admitted by ``prepare``, validated or found a duplicate)."""
         ...
 
 
@@ -496,6 +549,7 @@ class Eth2TopicValidator(Protocol):
 class PubsubCounters:
     """What :class:`Eth2Pubsub` drops before or around a topic validator."""
 
+    not_admitted: int = 0
     duplicates: int = 0
     graylisted: int = 0
     not_strict_no_sign: int = 0
@@ -505,14 +559,17 @@ class PubsubCounters:
 
 
 class _IgnoreAll:
-    """The validator of a topic whose real validator was removed."""
+    """The validator of a topic whose real validator was removed (admits nothing)."""
+
+    async def prepare(self, forwarder: ID, msg: rpc_pb2.Message) -> Prepared | None:
+        return None
 
     async def validate(
-        self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes
+        self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
     ) -> ValidationResult:
         return ValidationResult.IGNORE
 
-    async def on_forwarded(self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes) -> None:
+    def release(self, prepared: Prepared) -> None:
         return None
 
 
@@ -548,7 +605,7 @@ class Eth2Pubsub(Pubsub):
         host: IHost,
         router: Eth2GossipSub,
         params: GossipParams,
-        msg_id: Callable[[rpc_pb2.Message], bytes],
+        msg_id: Eth2MessageId,
     ) -> None:
         super().__init__(
             host,
@@ -565,6 +622,7 @@ class Eth2Pubsub(Pubsub):
             params.max_rpc_size, params.outbound_queue_rpcs, params.outbound_queue_bytes
         )
         self.counters = PubsubCounters()
+        self.message_ids = msg_id
         self._eth2_validators: dict[str, Eth2TopicValidator] = {}
 
     # -- validators ------------------------------------------------------------------------
@@ -648,31 +706,44 @@ class Eth2Pubsub(Pubsub):
             self.counters.not_strict_no_sign += 1
             self.penalize(forwarder, topic)
             return
-        msg_id = self._msg_id_constructor(msg)
+        prepared = await validator.prepare(forwarder, msg)
+        if prepared is None:
+            self.counters.not_admitted += 1
+            return
+        try:
+            await self._judge_eth2(forwarder, msg, topic, validator, prepared)
+        finally:
+            validator.release(prepared)
+
+    async def _judge_eth2(
+        self,
+        forwarder: ID,
+        msg: rpc_pb2.Message,
+        topic: str,
+        validator: Eth2TopicValidator,
+        prepared: Prepared,
+    ) -> None:
+        msg_id = prepared.msg_id
+        self.message_ids.remember(msg, msg_id)
         if self.seen_messages.has(msg_id):
             self.counters.duplicates += 1
             return
         # Seen on receipt: copies arriving while this one validates are duplicates.
         self.seen_messages.add(msg_id)
+        local = forwarder == self.my_id
         if not local:
             await self.gossipsub.announce_idontwant(msg_id, msg, forwarder)
         try:
-            result = await validator.validate(forwarder, msg, msg_id)
+            result = await validator.validate(forwarder, msg, prepared)
         except Exception:
             self.counters.validator_errors += 1
             logger.exception("eth2 validator for %s raised; IGNORE", topic)
             result = ValidationResult.IGNORE
+        scorer = self.gossipsub.scorer
         if result is ValidationResult.ACCEPT:
             if scorer is not None and not local:
                 scorer.on_first_delivery(forwarder, topic)
-            try:
-                await self.router.publish(forwarder, msg)
-            finally:
-                try:
-                    await validator.on_forwarded(forwarder, msg, msg_id)
-                except Exception:
-                    self.counters.validator_errors += 1
-                    logger.exception("eth2 validator for %s failed after forwarding", topic)
+            await self.router.publish(forwarder, msg)
         elif result is ValidationResult.REJECT:
             self.penalize(forwarder, topic)
 
@@ -686,13 +757,21 @@ class Eth2Pubsub(Pubsub):
         await self.push_msg(self.my_id, msg)
 
     async def publish_validated(
-        self, topic: str, data: bytes, *, exclude: ID | None = None
+        self,
+        topic: str,
+        data: bytes,
+        *,
+        exclude: ID | None = None,
+        msg_id: bytes | None = None,
     ) -> bytes:
         """Publish a message the caller has validated: mark it seen and hand it to the router.
 
-        ``exclude`` is a peer not to send it to (the one it came from). Returns its message-id.
+        ``exclude`` is a peer not to send it to (the one it came from); ``msg_id`` its id if the
+        caller computed it already (off the loop). Returns its message-id.
         """
         msg = rpc_pb2.Message(data=data, topicIDs=[topic])
+        if msg_id is not None:
+            self.message_ids.remember(msg, msg_id)
         msg_id = self._msg_id_constructor(msg)
         self.seen_messages.add(msg_id)
         await self.wait_for_send_room([topic], len(data))

@@ -5,8 +5,8 @@ Two kinds of series:
 * **Observed directly** (prometheus-client objects, thread-safe): proof verification time per
   proof type (:class:`InstrumentedProofEngine` wraps the node's proof engine), proof generation
   time, acceptance latency, accepted payloads, published proofs, imported blocks.
-* **Exported from plain data** (:class:`_SnapshotCollector`): the gossip topic's
-  :class:`~eip8025_p2p.gossip_topic.GossipCounters` (every verdict by outcome, reason and proof
+* **Exported from plain data** (:class:`_SnapshotCollector`): the proof pipeline's
+  :class:`~eip8025_p2p.pipeline.PipelineCounters` (every verdict by outcome, reason and proof
   type; the scalar counters), the pending-queue depth, connected / mesh peers and each peer's
   gossip score. The trio thread owns those structures, so it copies them into an immutable
   snapshot (:meth:`NodeMetrics.refresh`, called after every verdict and periodically); the HTTP
@@ -28,7 +28,7 @@ Metric names (all prefixed ``eip8025_``):
 ``proof_verification_seconds{proof_type}``
     proof-engine verification time (histogram).
 ``proof_generation_seconds{proof_type}``
-    proving + signing + self-validation time per proof (histogram).
+    proving + signing time per proof (histogram; validation is counted like a received proof's).
 ``payload_acceptance_latency_seconds``
     slot start -> k-of-n met on this node (histogram); ``payloads_accepted_total``.
 ``proofs_published_total{proof_type,result}``, ``blocks_imported_total``, ``head_slot``.
@@ -49,8 +49,9 @@ from prometheus_client.registry import Collector
 from eip8025.containers import ExecutionProofBase
 from eip8025.engine import ProofEngine
 
-from .gossip_topic import ExecutionProofTopic, GossipEvent
+from .gossip_topic import ExecutionProofTopic
 from .host import GossipNode
+from .pipeline import PipelineCounters, VerdictEvent
 
 __all__ = ["InstrumentedProofEngine", "MetricsServer", "NodeMetrics", "scalar_counter_names"]
 
@@ -60,10 +61,8 @@ VERIFY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 
 
 def scalar_counter_names() -> list[str]:
-    """The integer fields of :class:`GossipCounters` exported as ``gossip_<name>_total``."""
-    from .gossip_topic import GossipCounters
-
-    return [f.name for f in dataclasses.fields(GossipCounters) if f.name != "outcomes"]
+    """The integer fields of :class:`PipelineCounters` exported as ``gossip_<name>_total``."""
+    return list(PipelineCounters().scalars())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,7 +140,7 @@ class NodeMetrics:
         )
         self.generation_seconds = Histogram(
             PREFIX + "proof_generation_seconds",
-            "Proving, signing and self-validation time per proof",
+            "Proving and signing time per proof",
             ["proof_type"],
             buckets=LATENCY_BUCKETS,
             registry=registry,
@@ -186,11 +185,12 @@ class NodeMetrics:
         """Follow a running node and its topic (call from the trio thread)."""
         self._node = node
         self._topic = topic
-        topic.listeners.append(self._on_event)
+        topic.pipeline.listeners.append(self._on_event)
 
-    def _on_event(self, event: GossipEvent) -> None:
-        if event.stored and event.proof_type is not None:
-            self._stored[event.proof_type] = self._stored.get(event.proof_type, 0) + 1
+    def _on_event(self, event: VerdictEvent) -> None:
+        verdict = event.verdict
+        if verdict.stored and verdict.proof_type is not None:
+            self._stored[verdict.proof_type] = self._stored.get(verdict.proof_type, 0) + 1
         self.refresh(peers=False)
 
     def refresh(self, *, peers: bool = True) -> None:
@@ -198,7 +198,8 @@ class NodeMetrics:
         topic, node = self._topic, self._node
         if topic is None or node is None:
             return
-        counters = topic.counters
+        pipeline = topic.pipeline
+        counters = pipeline.counters
         old = self.snapshot
         peer_count, mesh_count, scores = old.peers, old.mesh_peers, old.scores
         if peers:
@@ -208,10 +209,10 @@ class NodeMetrics:
             scores = {peer.to_base58(): node.pubsub.score(peer, topic.topic) for peer in connected}
         self.snapshot = _Snapshot(
             outcomes=dict(counters.outcomes),
-            scalars={name: int(getattr(counters, name)) for name in scalar_counter_names()},
+            scalars=counters.scalars(),
             stored=dict(self._stored),
-            pending=len(topic.pending),
-            pending_bytes=topic.pending.total_bytes,
+            pending=len(pipeline.pending),
+            pending_bytes=pipeline.pending.total_bytes,
             peers=peer_count,
             mesh_peers=mesh_count,
             scores=scores,

@@ -23,9 +23,11 @@ from eip8025.store import ExecutionProofStore
 from eip8025.testing import FakeProofEngine, fake_proof_data
 from eip8025.verification import SpecContext, get_execution_proof
 from eip8025_p2p.devchain import DevnetChain, DevnetSpec, interop_privkey
-from eip8025_p2p.gossip_topic import ExecutionProofTopic, TopicConfig
+from eip8025_p2p.encoding import execution_proof_topic
+from eip8025_p2p.gossip_topic import ExecutionProofTopic
 from eip8025_p2p.host import GossipNode
 from eip8025_p2p.libp2p_patches import GossipParams
+from eip8025_p2p.pipeline import PipelineConfig, ProofPipeline
 
 SPEC = DevnetSpec(validator_count=8)
 PROOF_TYPES = (1, 2, 3, 5, 6)  # the default accepted set of the minimal config
@@ -100,11 +102,12 @@ class Peer:
     store: ExecutionProofStore
     seen: Seen
     engine: PaddedFakeProofEngine
+    pipeline: ProofPipeline
     topic: ExecutionProofTopic
 
     def import_block(self, slot: int) -> bytes:
         block = self.topic_chain.import_block(self.view, slot)
-        self.topic.on_block_imported(block.root)
+        self.pipeline.on_block(block.root)
         return block.root
 
     @property
@@ -117,7 +120,10 @@ MAKER = ProofMaker(CHAIN)
 
 
 def make_peer(
-    index: int, *, topic_config: TopicConfig | None = None, params: GossipParams | None = None
+    index: int,
+    *,
+    pipeline_config: PipelineConfig | None = None,
+    params: GossipParams | None = None,
 ) -> Peer:
     secret = hashlib.sha256(f"gossip-test-node-{index}".encode()).digest()
     node = GossipNode(secret, params=params)
@@ -126,8 +132,16 @@ def make_peer(
     store = ExecutionProofStore(view, ctx)
     seen = Seen()
     engine = PaddedFakeProofEngine()
-    topic = ExecutionProofTopic(node.pubsub, CHAIN.fork_digest, store, seen, engine, topic_config)
-    return Peer(node, view, store, seen, engine, topic)
+    pipeline = ProofPipeline(
+        store,
+        seen,
+        engine,
+        topic=execution_proof_topic(CHAIN.fork_digest),
+        config=pipeline_config,
+        head_state=lambda: CHAIN.block(0).state,
+    )
+    topic = ExecutionProofTopic(node.pubsub, CHAIN.fork_digest, pipeline)
+    return Peer(node, view, store, seen, engine, pipeline, topic)
 
 
 @contextlib.asynccontextmanager
@@ -136,7 +150,7 @@ async def network(
     links: Sequence[tuple[int, int]] | None = None,
     *,
     slots: Sequence[int] = (1,),
-    topic_config: TopicConfig | None = None,
+    pipeline_config: PipelineConfig | None = None,
     params: GossipParams | None = None,
     timeout: float = 20.0,
 ) -> AsyncIterator[list[Peer]]:
@@ -144,7 +158,7 @@ async def network(
 
     Every peer imports the devnet blocks of ``slots`` before the network starts.
     """
-    peers = [make_peer(i, topic_config=topic_config, params=params) for i in range(count)]
+    peers = [make_peer(i, pipeline_config=pipeline_config, params=params) for i in range(count)]
     for peer in peers:
         for slot in slots:
             CHAIN.import_block(peer.view, slot)
@@ -153,6 +167,7 @@ async def network(
     async with contextlib.AsyncExitStack() as stack:
         for peer in peers:
             await stack.enter_async_context(peer.node.running())
+            await stack.enter_async_context(peer.pipeline.running())
             await stack.enter_async_context(peer.topic.running())
         with trio.fail_after(timeout):
             for a, b in links:

@@ -72,11 +72,12 @@ def test_prove_then_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
                 "--root",
                 root,
                 "--chain-id",
-                "5",
+                "1",
             ]
         )
         == 1
     )
+    assert "the proof is for chain id 5, this node's is 1" in capsys.readouterr().out
     assert (
         cli_main(["verify", "--proof-type", "2", "--proof", str(proof), "--root", "0x" + "00" * 32])
         == 1

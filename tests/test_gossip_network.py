@@ -6,11 +6,9 @@ Proofs are verified by a proof-engine **test double** (see ``gossip_support``).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 import cramjam
-import pytest
 import trio
 
 from eip8025.containers import SignedExecutionProofEnvelopeBase as SignedExecutionProofEnvelope
@@ -21,10 +19,14 @@ from eip8025_p2p.encoding import (
     encode_execution_proof,
 )
 from eip8025_p2p.enr import ENR
-from eip8025_p2p.gossip_topic import ExecutionProofTopic, GossipCounters, TopicConfig
 from eip8025_p2p.host import GossipNode, peer_id_from_secret
-from eip8025_p2p.libp2p_patches import PeerQueues, ValidationResult
-from eip8025_p2p.pending import AddResult, PendingLimits, PendingProof, PendingProofQueue
+from eip8025_p2p.libp2p_patches import PeerQueues
+from eip8025_p2p.pipeline import (
+    Outcome,
+    PendingLimits,
+    PipelineConfig,
+    ProofPipeline,
+)
 
 from .gossip_support import CHAIN, MAKER, PROOF_TYPES, Peer, network
 
@@ -32,14 +34,14 @@ DEADLINE = 15.0
 MiB = 1024 * 1024
 
 
-async def wait(topic: ExecutionProofTopic, predicate: object, timeout: float = DEADLINE) -> None:
+async def wait(pipeline: ProofPipeline, predicate: object, timeout: float = DEADLINE) -> None:
     assert callable(predicate)
     with trio.fail_after(timeout):
-        await topic.wait_until(predicate)
+        await pipeline.wait_until(predicate)
 
 
 def stored(peer: Peer) -> int:
-    return peer.topic.counters.stored
+    return peer.pipeline.counters.stored
 
 
 def encoded(envelope: SignedExecutionProofEnvelope) -> bytes:
@@ -80,12 +82,12 @@ async def test_valid_proof_is_accepted_and_stored_by_every_host() -> None:
             await peers[3].node.pubsub.wait_for_mesh(peers[2].node.peer_id, topic)
             await peers[2].node.pubsub.wait_for_mesh(peers[3].node.peer_id, topic)
         envelope = MAKER.signed(1, 1, validator_index=3)
-        assert await peers[0].topic.publish(envelope) is ValidationResult.ACCEPT
+        assert (await peers[0].pipeline.publish(envelope)).outcome is Outcome.ACCEPT
         for peer in peers[1:]:
-            await wait(peer.topic, lambda p=peer: stored(p) == 1)
-            assert peer.topic.counters.count(ValidationResult.ACCEPT, "accepted", 1) == 1
+            await wait(peer.pipeline, lambda p=peer: stored(p) == 1)
+            assert peer.pipeline.counters.count(Outcome.ACCEPT, "accepted", 1) == 1
             assert peer.store.proofs(CHAIN.block(1).root) == {1: envelope.message}
-        assert stored(peers[0]) == 1 and peers[0].topic.counters.published == 1
+        assert stored(peers[0]) == 1 and peers[0].pipeline.counters.published == 1
 
 
 async def test_invalid_signature_is_rejected_at_the_first_hop_and_not_forwarded() -> None:
@@ -95,22 +97,22 @@ async def test_invalid_signature_is_rejected_at_the_first_hop_and_not_forwarded(
         bad = encoded(MAKER.signed(1, 1, validator_index=2, bad_signature=True))
         assert middle.node.pubsub.score(sender, middle.topic.topic) == 0.0
         await first.topic.publish_raw(bad)
-        await wait(middle.topic, lambda: middle.topic.counters.count(ValidationResult.REJECT) == 1)
-        assert middle.topic.counters.count("reject", "envelope_invalid:bad_signature", 1) == 1
+        await wait(middle.pipeline, lambda: middle.pipeline.counters.count(Outcome.REJECT) == 1)
+        assert middle.pipeline.counters.count("reject", "envelope_invalid:bad_signature", 1) == 1
         assert middle.node.pubsub.score(sender, middle.topic.topic) < 0.0  # penalised
         # a valid proof published after it arrives at the last host; the invalid one never did
-        await first.topic.publish(MAKER.signed(1, 2, validator_index=2))
-        await wait(last.topic, lambda: stored(last) == 1)
-        assert last.topic.counters.received == 1
+        await first.pipeline.publish(MAKER.signed(1, 2, validator_index=2))
+        await wait(last.pipeline, lambda: stored(last) == 1)
+        assert last.pipeline.counters.received == 1
         assert not last.node.pubsub.is_seen(msg_id(last, bad))
-        assert last.topic.counters.count(ValidationResult.REJECT) == 0
+        assert last.pipeline.counters.count(Outcome.REJECT) == 0
 
 
 async def test_five_distinct_anonymous_proofs_all_arrive() -> None:
     async with network(2) as (sender, receiver):
         for proof_type in PROOF_TYPES:
             await sender.topic.publish_raw(encoded(MAKER.signed(1, proof_type, 1)))
-        await wait(receiver.topic, lambda: stored(receiver) == 5)
+        await wait(receiver.pipeline, lambda: stored(receiver) == 5)
         assert sorted(receiver.store.proofs(CHAIN.block(1).root)) == list(PROOF_TYPES)
         assert receiver.store.is_proof_verified(CHAIN.block(1).root)  # 3-of-5 met
         assert receiver.node.pubsub.counters.duplicates == 0
@@ -124,7 +126,7 @@ async def test_max_size_proof_arrives() -> None:
         assert 4 * MiB < len(data) <= MAX_COMPRESSED_EXECUTION_PROOF_SIZE  # well above 1 MiB
         await peers[0].topic.publish_raw(data)
         for peer in peers[1:]:
-            await wait(peer.topic, lambda p=peer: stored(p) == 1, timeout=30)
+            await wait(peer.pipeline, lambda p=peer: stored(p) == 1, timeout=30)
         assert (
             peers[2].store.proofs(CHAIN.block(1).root)[3].proof_data == envelope.message.proof_data
         )
@@ -137,7 +139,7 @@ async def test_burst_of_30_proofs_arrives_in_full() -> None:
         for payload in data:  # back to back, no waiting in between
             await peers[0].topic.publish_raw(payload)
         for peer in peers[1:]:
-            await wait(peer.topic, lambda p=peer: stored(p) == 30)
+            await wait(peer.pipeline, lambda p=peer: stored(p) == 30)
         assert all(no_drops(peer) for peer in peers)
 
 
@@ -149,31 +151,35 @@ async def test_proof_before_block_waits_and_is_delivered_after_import() -> None:
         first, middle, last = peers
         root = CHAIN.import_block(first.view, 2).root  # only the publisher has block 2
         envelope = MAKER.signed(2, 5, validator_index=6)
-        assert await first.topic.publish(envelope) is ValidationResult.ACCEPT
-        await wait(middle.topic, lambda: len(middle.topic.pending) == 1)
-        assert middle.topic.counters.count("ignore", "block_not_seen", 5) == 1
+        assert (await first.pipeline.publish(envelope)).outcome is Outcome.ACCEPT
+        await wait(middle.pipeline, lambda: len(middle.pipeline.pending) == 1)
+        assert middle.pipeline.counters.count("ignore", "block_not_seen", 5) == 1
         assert middle.node.pubsub.score(first.node.peer_id, middle.topic.topic) == 0.0
-        assert last.topic.counters.received == 0  # IGNORE: not forwarded
+        assert last.pipeline.counters.received == 0  # IGNORE: not forwarded
 
         assert middle.import_block(2) == root  # revalidated, stored, re-published by us
-        await wait(middle.topic, lambda: stored(middle) == 1)
-        assert middle.topic.counters.republished == 1
-        await wait(last.topic, lambda: len(last.topic.pending) == 1)  # last lacks it too
+        await wait(middle.pipeline, lambda: stored(middle) == 1)
+        assert middle.pipeline.counters.republished == 1
+        await wait(last.pipeline, lambda: len(last.pipeline.pending) == 1)  # last lacks it too
         last.import_block(2)
-        await wait(last.topic, lambda: stored(last) == 1)
+        await wait(last.pipeline, lambda: stored(last) == 1)
         assert last.store.proofs(root) == {5: envelope.message}
-        assert middle.topic.counters.pending_released == last.topic.counters.pending_released == 1
+        assert (
+            middle.pipeline.counters.pending_released
+            == last.pipeline.counters.pending_released
+            == 1
+        )
 
 
 async def test_pending_proof_expires_as_ignore() -> None:
-    config = TopicConfig(pending=PendingLimits(ttl=0.3))
-    async with network(2, slots=(), topic_config=config) as (sender, receiver):
+    config = PipelineConfig(pending=PendingLimits(ttl=0.3))
+    async with network(2, slots=(), pipeline_config=config) as (sender, receiver):
         CHAIN.import_block(sender.view, 3)
         data = encoded(MAKER.signed(3, 1, validator_index=1))
         await sender.topic.publish_raw(data)
-        await wait(receiver.topic, lambda: receiver.topic.counters.pending_expired == 1)
-        assert receiver.topic.counters.count("ignore", "pending_expired", 1) == 1
-        assert len(receiver.topic.pending) == 0
+        await wait(receiver.pipeline, lambda: receiver.pipeline.counters.pending_expired == 1)
+        assert receiver.pipeline.counters.count("ignore", "pending_expired", 1) == 1
+        assert len(receiver.pipeline.pending) == 0
         assert not receiver.node.pubsub.is_seen(msg_id(receiver, data))  # a later copy may retry
         assert receiver.import_block(3) and stored(receiver) == 0
 
@@ -196,13 +202,15 @@ async def test_garbage_and_oversized_payloads_are_rejected_and_the_host_survives
         ]
         for payload in payloads:
             await sender.topic.publish_raw(payload)
-        counters = receiver.topic.counters
-        await wait(receiver.topic, lambda: counters.count("reject", "decode_error") == 4)
+        counters = receiver.pipeline.counters
+        await wait(receiver.pipeline, lambda: counters.count("reject") == 4)
+        assert counters.count("reject", "decode_error:malformed") == 3
+        assert counters.count("reject", "decode_error:too_large") == 1
         topic = receiver.topic.topic
         assert receiver.node.pubsub.score(sender.node.peer_id, topic) == -40.0
         assert receiver.node.pubsub.manager.is_running
-        await sender.topic.publish(MAKER.signed(1, 2, validator_index=7))
-        await wait(receiver.topic, lambda: stored(receiver) == 1)
+        await sender.pipeline.publish(MAKER.signed(1, 2, validator_index=7))
+        await wait(receiver.pipeline, lambda: stored(receiver) == 1)
 
 
 async def test_unexpected_validator_exception_does_not_tear_down_pubsub() -> None:
@@ -214,12 +222,12 @@ async def test_unexpected_validator_exception_does_not_tear_down_pubsub() -> Non
         real = receiver.engine.verify_execution_proof
         receiver.engine.verify_execution_proof = broken  # type: ignore[method-assign]
         await sender.topic.publish_raw(encoded(MAKER.signed(1, 1, validator_index=0)))
-        await wait(receiver.topic, lambda: receiver.topic.counters.validator_errors == 1)
-        assert receiver.topic.counters.count("ignore", "validator_error") == 1
+        await wait(receiver.pipeline, lambda: receiver.pipeline.counters.validator_errors == 1)
+        assert receiver.pipeline.counters.count("ignore", "validator_error") == 1
         assert receiver.node.pubsub.manager.is_running
         receiver.engine.verify_execution_proof = real  # type: ignore[method-assign]
         await sender.topic.publish_raw(encoded(MAKER.signed(1, 2, validator_index=0)))
-        await wait(receiver.topic, lambda: stored(receiver) == 1)
+        await wait(receiver.pipeline, lambda: stored(receiver) == 1)
 
 
 async def test_engine_outage_is_ignore_and_a_later_copy_is_validated_again() -> None:
@@ -227,84 +235,24 @@ async def test_engine_outage_is_ignore_and_a_later_copy_is_validated_again() -> 
         data = encoded(MAKER.signed(1, 6, validator_index=2))
         receiver.engine.down = True
         await sender.topic.publish_raw(data)
-        await wait(receiver.topic, lambda: receiver.topic.counters.count("ignore") == 1)
-        assert receiver.topic.counters.count("ignore", "engine_unavailable", 6) == 1
+        await wait(receiver.pipeline, lambda: receiver.pipeline.counters.count("ignore") == 1)
+        assert receiver.pipeline.counters.count("ignore", "engine_unavailable", 6) == 1
         assert receiver.node.pubsub.score(sender.node.peer_id, receiver.topic.topic) == 0.0
         receiver.engine.down = False
         await sender.topic.publish_raw(data)  # the same message again
-        await wait(receiver.topic, lambda: stored(receiver) == 1)
+        await wait(receiver.pipeline, lambda: stored(receiver) == 1)
 
 
 async def test_prune_drops_store_seen_and_pending() -> None:
     async with network(2, slots=(1,)) as (sender, receiver):
         CHAIN.import_block(sender.view, 4)
-        await sender.topic.publish(MAKER.signed(1, 1, validator_index=1))
-        await wait(receiver.topic, lambda: stored(receiver) == 1)
-        await sender.topic.publish(MAKER.signed(4, 1, validator_index=1))
-        await wait(receiver.topic, lambda: len(receiver.topic.pending) == 1)
-        pruned = await receiver.topic.prune(finalized_slot=5)
-        assert pruned == [CHAIN.block(1).root]
+        await sender.pipeline.publish(MAKER.signed(1, 1, validator_index=1))
+        await wait(receiver.pipeline, lambda: stored(receiver) == 1)
+        await sender.pipeline.publish(MAKER.signed(4, 1, validator_index=1))
+        await wait(receiver.pipeline, lambda: len(receiver.pipeline.pending) == 1)
+        await receiver.pipeline.on_finalized(5, receiver.view.prune(5))
         assert receiver.store.proofs(CHAIN.block(1).root) == {}
         assert not receiver.seen.execution_proof_provers
+        assert not receiver.view.is_block_known(CHAIN.block(1).root)
         # a parked proof's slot is unknown until its block arrives: it waits for its TTL
-        assert receiver.topic.pending.count(CHAIN.block(4).root) == 1
-
-
-# -- the pending queue on its own ------------------------------------------------------------
-
-
-def entry(
-    n: int, root: bytes = b"r" * 32, size: int = 10, peer: str = "a", deadline: float = 1.0
-) -> PendingProof:
-    return PendingProof(bytes([n]) * 20, bytes(size), root, 1, peer, deadline, "block_not_seen")
-
-
-def test_pending_queue_bounds() -> None:
-    limits = PendingLimits(
-        max_per_block=2, max_bytes_per_block=100, max_per_peer=3, max_total=4, max_total_bytes=150
-    )
-    queue = PendingProofQueue(limits)
-    assert queue.add(entry(1)) is AddResult.ADDED
-    assert queue.add(entry(1)) is AddResult.DUPLICATE
-    assert queue.add(entry(2)) is AddResult.ADDED
-    assert queue.add(entry(3)) is AddResult.BLOCK_FULL  # count per block
-    assert queue.add(entry(4, b"s" * 32, size=95)) is AddResult.ADDED
-    assert queue.add(entry(5, b"s" * 32, size=10)) is AddResult.BLOCK_FULL  # bytes per block
-    assert queue.add(entry(6, b"t" * 32)) is AddResult.PEER_FULL  # peer "a" has 3
-    assert queue.add(entry(7, b"t" * 32, size=50, peer="b")) is AddResult.TOTAL_FULL  # bytes
-    assert queue.add(entry(8, b"t" * 32, peer="b")) is AddResult.ADDED
-    assert queue.add(entry(9, b"u" * 32, peer="c")) is AddResult.TOTAL_FULL  # count
-    assert (len(queue), queue.total_bytes) == (4, 125)
-    assert [e.msg_id[0] for e in queue.take(b"r" * 32)] == [1, 2]
-    assert queue.add(entry(6, b"t" * 32)) is AddResult.ADDED  # room again
-    assert sorted(queue.roots()) == [b"s" * 32, b"t" * 32]
-
-
-def test_pending_queue_expiry() -> None:
-    queue = PendingProofQueue(PendingLimits(ttl=5.0))
-    assert queue.deadline_for(10.0) == 15.0
-    assert queue.next_deadline() is None
-    queue.add(entry(1, deadline=15.0))
-    queue.add(entry(2, b"s" * 32, deadline=12.0))
-    assert queue.next_deadline() == 12.0
-    assert [e.msg_id[0] for e in queue.expire(12.0)] == [2]
-    assert queue.expire(14.9) == [] and len(queue) == 1
-    assert [e.msg_id[0] for e in queue.discard_roots([b"r" * 32])] == [1]
-    assert (len(queue), queue.total_bytes) == (0, 0)
-    with pytest.raises(ValueError):
-        PendingLimits(ttl=0)
-
-
-def test_counters_are_plain_data() -> None:
-    counters = GossipCounters()
-    counters.record(ValidationResult.REJECT, "decode_error", None)
-    counters.record(ValidationResult.ACCEPT, "accepted", 3)
-    counters.record(ValidationResult.ACCEPT, "accepted", 3)
-    assert counters.count("accept") == 2 and counters.count(proof_type=3) == 2
-    assert counters.count(ValidationResult.REJECT, "decode_error") == 1
-    snapshot = counters.snapshot()
-    assert snapshot["outcomes"] == {
-        ("reject", "decode_error", None): 1,
-        ("accept", "accepted", 3): 2,
-    }
-    assert dataclasses.is_dataclass(counters)
+        assert receiver.pipeline.pending.count(CHAIN.block(4).root) == 1

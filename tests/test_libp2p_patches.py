@@ -49,6 +49,8 @@ from eip8025_p2p.libp2p_patches import (
     Eth2MessageId,
     Eth2Pubsub,
     GossipParams,
+    Prepared,
+    PreparedId,
     ValidationResult,
     create_gossip,
     eth2_score_params,
@@ -266,19 +268,28 @@ async def test_anonymous_publish(patched: bool) -> None:
 class Recorder:
     """A three-outcome validator returning a fixed result and recording calls."""
 
-    def __init__(self, result: ValidationResult) -> None:
+    def __init__(self, result: ValidationResult, *, admit: bool = True) -> None:
         self.result = result
+        self.admit = admit
         self.calls: list[bytes] = []
-        self.forwarded: list[bytes] = []
+        self.prepared = 0
+        self.released = 0
+
+    async def prepare(self, forwarder: ID, msg: rpc_pb2.Message) -> Prepared | None:
+        if not self.admit:
+            return None
+        self.prepared += 1
+        msg_id = await trio.to_thread.run_sync(eth2_id, msg)  # off the event loop
+        return PreparedId(msg_id)
 
     async def validate(
-        self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes
+        self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
     ) -> ValidationResult:
-        self.calls.append(msg_id)
+        self.calls.append(prepared.msg_id)
         return self.result
 
-    async def on_forwarded(self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes) -> None:
-        self.forwarded.append(msg_id)
+    def release(self, prepared: Prepared) -> None:
+        self.released += 1
 
     async def __call__(self, forwarder: ID, msg: rpc_pb2.Message) -> bool:
         self.calls.append(eth2_id(msg))
@@ -348,6 +359,42 @@ def test_message_id_is_memoised_per_object() -> None:
     assert msg_id(msg) == msg_id(msg) == eth2_id(msg)
     assert msg_id.computed == 1
     assert msg_id(anonymous(1)) == eth2_id(msg) and msg_id.computed == 2  # equal, not identical
+
+
+def test_message_id_memo_is_bounded_by_bytes() -> None:
+    msg_id = Eth2MessageId(memo=100, memo_bytes=3 * 1000)
+    messages = [bulky(i, 1000) for i in range(5)]
+    for msg in messages:
+        msg_id(msg)
+    assert msg_id.memo_bytes == 3000 and msg_id.computed == 5
+    msg_id(messages[0])  # evicted: computed again
+    assert msg_id.computed == 6
+    msg_id(messages[4])  # still remembered
+    assert msg_id.computed == 6
+
+
+@pytest.mark.parametrize("patched", BOTH)
+async def test_message_id_not_on_the_loop_and_not_before_admission(patched: bool) -> None:
+    """An eth2 message's id comes from the validator's ``prepare`` (off the loop, admitted only).
+
+    Unpatched, py-libp2p computes it on the event loop for every message before validation.
+    """
+    pubsub = new_pubsub(patched)
+    constructor = pubsub._msg_id_constructor
+    assert isinstance(constructor, Eth2MessageId)
+    refusing = Recorder(ValidationResult.ACCEPT, admit=False)
+    register(pubsub, refusing)
+    msg = anonymous(1)
+    await pubsub.push_msg(peer(1), msg)
+    assert constructor.computed == 0  # not admitted: nothing decoded or hashed
+    assert not pubsub.seen_messages.has(eth2_id(msg))  # a later copy can come
+    accepting = Recorder(ValidationResult.ACCEPT)
+    register(pubsub, accepting)
+    await pubsub.push_msg(peer(1), msg)
+    assert accepting.calls == [eth2_id(msg)] and accepting.released == 1
+    assert list(router_of(pubsub).mcache.msgs) == [eth2_id(msg)]  # forwarded under that id
+    assert constructor.computed == 0  # the router reused the id the validator prepared
+    pubsub.seen_messages.stop()
 
 
 # -- equivocation ----------------------------------------------------------------------------
@@ -422,15 +469,18 @@ async def test_idontwant_sent_on_receipt_before_validation(patched: bool) -> Non
         router.peer_protocol[peer(index)] = GOSSIP_PROTOCOLS[0]
     router.mesh[TOPIC] = {peer(1), peer(2)}
     release = trio.Event()
+    validating = trio.Event()
 
     class Slow(Recorder):
         async def validate(
-            self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes
+            self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
         ) -> ValidationResult:
+            validating.set()
             await release.wait()
             return ValidationResult.IGNORE
 
         async def __call__(self, forwarder: ID, msg: rpc_pb2.Message) -> bool:
+            validating.set()
             await release.wait()
             return False
 
@@ -438,7 +488,7 @@ async def test_idontwant_sent_on_receipt_before_validation(patched: bool) -> Non
     msg = bulky(1, 100 * 1024)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(pubsub.push_msg, peer(1), msg)
-        await trio.testing.wait_all_tasks_blocked()  # validating
+        await validating.wait()
         queued = (
             await pubsub.peer_queues[peer(2)].pop() if len(pubsub.peer_queues[peer(2)]) else None
         )
@@ -474,7 +524,7 @@ async def test_validator_safety_eth2_validator_exception_is_ignore() -> None:
 
     class Exploding(Recorder):
         async def validate(
-            self, forwarder: ID, msg: rpc_pb2.Message, msg_id: bytes
+            self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
         ) -> ValidationResult:
             raise ValidationError("unexpected")
 
@@ -511,7 +561,8 @@ async def test_validation_outcomes_accept_forwards_then_reports_and_dedups() -> 
     msg = anonymous(1)
     await pubsub.push_msg(peer(1), msg)
     await pubsub.push_msg(peer(2), anonymous(1))  # the same message from another peer
-    assert validator.calls == validator.forwarded == [eth2_id(msg)]
+    assert validator.calls == [eth2_id(msg)]
+    assert validator.prepared == validator.released == 2  # the duplicate was prepared, released
     assert list(router_of(pubsub).mcache.msgs) == [eth2_id(msg)]
     assert isinstance(pubsub, Eth2Pubsub) and pubsub.counters.duplicates == 1
     pubsub.seen_messages.stop()

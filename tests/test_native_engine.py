@@ -11,12 +11,12 @@ import pytest
 
 from eip8025 import config as cfg
 from eip8025 import containers
-from eip8025.engine import ProofEngineUnavailable
+from eip8025.engine import ChainIdGuard, ChainIdMismatch, ProofEngineUnavailable
 from eip8025.gossip import GossipReason, GossipReject, validate_execution_proof_gossip
 from eip8025.native_engine import NativeProofEngine
 from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.proof_engine_config import ProofEngineConfigError, load_proof_engine_config
-from eip8025.prover import ProverIdentity, produce_signed_proofs
+from eip8025.prover import ProverIdentity, sign_execution_proofs
 from eip8025.verification import get_public_input
 
 from .conftest import REPO
@@ -87,6 +87,24 @@ def test_public_input_mismatch_is_invalid(engine: NativeProofEngine, change: dic
     assert not engine.verify_execution_proof(other)
 
 
+def test_chain_id_difference_is_told_apart_and_guarded(engine: NativeProofEngine) -> None:
+    proof = _proof(engine, 1, chain_id=1)
+    on_our_chain = proof.copy_with(public_input=proof.public_input.copy_with(chain_id=5))
+    assert not engine.verify_execution_proof(on_our_chain)  # the spec engine: invalid
+    assert engine.committed_chain_id(on_our_chain) == 1
+    with pytest.raises(ChainIdMismatch, match="the proof is for chain id 1, this node's is 5"):
+        ChainIdGuard(engine).verify_execution_proof(on_our_chain)
+    assert ChainIdGuard(engine).verify_execution_proof(proof)
+    other_root = on_our_chain.copy_with(
+        public_input=on_our_chain.public_input.copy_with(new_payload_request_root=b"\x09" * 32)
+    )
+    assert engine.committed_chain_id(other_root) is None  # differs in more than the chain id
+    assert not ChainIdGuard(engine).verify_execution_proof(other_root)
+    zkboost = _proof(engine, 7, chain_id=1)  # commits to the root only: no chain id to tell
+    moved = zkboost.copy_with(public_input=zkboost.public_input.copy_with(chain_id=5))
+    assert ChainIdGuard(engine).verify_execution_proof(moved)
+
+
 def test_tampered_proof_is_invalid(engine: NativeProofEngine) -> None:
     proof = _proof(engine, 2)
     for index in (0, 40, 80, len(proof.proof_data) - 1):
@@ -119,19 +137,13 @@ def test_unconfigured_types_are_unavailable_not_invalid(engine: NativeProofEngin
 
 def test_gossip_with_the_native_engine(engine: NativeProofEngine) -> None:
     world = make_world()
-    outcomes = produce_signed_proofs(
-        world.state,
-        world.payload,
-        engine,
-        engine,
-        [1, 2],
-        ProverIdentity(0, privkey(0)),
-        seen=world.seen,
-        store=world.store,
+    outcomes = sign_execution_proofs(
+        world.state, world.payload, engine, [1, 2], ProverIdentity(0, privkey(0)), ctx=world.ctx
     )
     assert [o.error for o in outcomes] == [None, None]
     good = outcomes[0].signed
     assert good is not None
+    validate_execution_proof_gossip(world.seen, world.store, good, engine)
     tampered = bytearray(good.message.proof_data)
     tampered[100] ^= 1
     forged = world.sign(good.message.copy_with(proof_data=bytes(tampered)), 1)

@@ -1,8 +1,10 @@
 """``eip8025 node``: flag validation (one error line, exit 2) and nodes running in-process.
 
-The in-process nodes run the real slot clock (1 s slots) on real py-libp2p hosts on 127.0.0.1 with
-the built-in devnet mock proof engine (NOT a zero-knowledge proof). Every wait is on an emitted
-event or a node's state, bounded by ``trio.fail_after``; nothing sleeps for timing.
+The in-process nodes run real py-libp2p hosts on 127.0.0.1 with the built-in devnet mock proof
+engine (NOT a zero-knowledge proof). A single node's slot clock runs on trio's ``MockClock``: the
+test moves time from slot to slot and waits for the node's events. Nodes that must gossip run on
+real time (py-libp2p's heartbeats need it). Every wait is on an emitted event or a node's state,
+bounded by ``trio.fail_after``; nothing sleeps for timing.
 """
 
 from __future__ import annotations
@@ -23,19 +25,15 @@ import pytest
 import trio
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from libp2p.peer.id import ID
+from trio.testing import MockClock
 
-from eip8025.chain import InMemoryChainView
 from eip8025.containers import FAR_FUTURE_EPOCH, ENRForkID
-from eip8025.gossip import Seen
-from eip8025.prover import ProverIdentity, produce_signed_proofs
-from eip8025.store import ExecutionProofStore
+from eip8025.prover import ProverIdentity
 from eip8025_cli import main
 from eip8025_p2p.devchain import DevnetChain, interop_privkey
 from eip8025_p2p.enr import ENR
-from eip8025_p2p.gossip_topic import GossipEvent
-from eip8025_p2p.libp2p_patches import ValidationResult
 from eip8025_p2p.metrics import parse_exposition, sample_sum
-from eip8025_p2p.node import Control, DevnetNode, NodeConfig, build_proof_engine
+from eip8025_p2p.node import Control, DevnetNode, NodeConfig, NodeEvent, build_proof_engine
 
 DEADLINE = 30.0
 KEY0 = f"0x{interop_privkey(0):064x}"
@@ -211,8 +209,8 @@ class Recorder:
         self.events: list[dict[str, Any]] = []
         self._changed = trio.Event()
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        self.events.append(event)
+    def __call__(self, event: NodeEvent) -> None:
+        self.events.append(event.to_json())
         self._changed.set()
         self._changed = trio.Event()
 
@@ -243,7 +241,8 @@ def make_node(config: NodeConfig) -> tuple[DevnetNode, Recorder, Control]:
     return DevnetNode(config, engine, recorder, control=control), recorder, control
 
 
-async def test_single_node_proves_accepts_and_serves_metrics() -> None:
+async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClock) -> None:
+    """The slot clock on trio's MockClock: the test moves time slot by slot."""
     config = node_config(
         0,
         proof_generation=True,
@@ -255,9 +254,13 @@ async def test_single_node_proves_accepts_and_serves_metrics() -> None:
     async with trio.open_nursery() as nursery:
         nursery.start_soon(node.run)
         await events.wait(lambda: bool(events.of("ready")))
-        control.set_genesis(math.floor(time.time()))
-        await events.wait(lambda: len(events.of("accepted")) == 2)
-        await events.wait(lambda: len(events.of("published")) == 10)
+        control.set_genesis(math.floor(time.time()))  # slot 0 is running
+        await events.wait(lambda: bool(events.of("genesis")))
+        for slot in (1, 2):
+            mock_clock.jump(1.0)  # the next slot starts: its block is imported and proven
+            await events.wait(lambda s=slot: len(events.of("accepted")) == s)
+            await events.wait(lambda s=slot: len(events.of("published")) == 5 * s)
+        assert [e["slot"] for e in events.of("block")] == [1, 2]
         ready = events.of("ready")[0]
         async with httpx.AsyncClient() as client:
             text = (await client.get(ready["metrics"])).text
@@ -356,40 +359,6 @@ async def test_prover_byzantine_prover_and_late_verifier() -> None:
         (3, 1),
         (5, 2),
     }
-
-
-async def test_proof_parked_after_its_block_was_imported_is_released() -> None:
-    """The validation of a proof can end (block not seen) after the node imported the block."""
-    node, events, _ = make_node(node_config(4))  # no genesis: the slot clock never starts
-    chain = DevnetChain(node.config.devnet_spec())
-    block = chain.block(1)
-    prover_view = InMemoryChainView()
-    chain.import_block(prover_view, 1)
-    (outcome,) = produce_signed_proofs(
-        block.state,
-        block.payload_envelope,
-        node.generator,
-        node.engine,
-        (2,),
-        ProverIdentity(0, interop_privkey(0)),
-        seen=Seen(),
-        store=ExecutionProofStore(prover_view, node.ctx, policy=node.policy),
-    )
-    assert outcome.signed is not None
-    async with trio.open_nursery() as nursery:
-        nursery.start_soon(node.run)
-        await events.wait(lambda: bool(events.of("ready")))
-        assert await node.topic.publish(outcome.signed) is ValidationResult.IGNORE  # parked
-        assert len(node.topic.pending) == 1
-        chain.import_block(node.view, 1)  # imported, but its queue was released "before"
-        node._on_verdict(
-            GossipEvent(b"\x00" * 20, ValidationResult.IGNORE, "block_not_seen", 2, block.root)
-        )
-        with trio.fail_after(DEADLINE):
-            await node.topic.wait_until(lambda: node.topic.counters.stored == 1)
-        node.stop.set()
-    assert len(node.topic.pending) == 0
-    assert node.store.proofs(block.root).keys() == {2}
 
 
 async def poll(predicate: Callable[[], bool], timeout: float = DEADLINE) -> None:

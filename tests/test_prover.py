@@ -1,75 +1,66 @@
-"""The honest-prover flow: request, sign, self-validate (with the FakeProofEngine test double)."""
+"""Proof generation: generate and sign (with the FakeProofEngine test double); nothing validates.
+
+Validation of our own proofs happens once, in the pipeline (``tests/test_pipeline.py``).
+"""
 
 from __future__ import annotations
 
-from eip8025.gossip import GossipIgnore, GossipReason, validate_execution_proof_gossip
-from eip8025.prover import ProverIdentity, produce_signed_proofs
+from eip8025.gossip import GossipReject, validate_execution_proof_gossip
+from eip8025.prover import ProverIdentity, sign_execution_proofs
+from eip8025.verification import verify_execution_proof_envelope
 
 from .factories import make_world, privkey
 
 
-def test_prover_produces_valid_signed_proofs_and_marks_them_seen() -> None:
+def test_prover_signs_valid_proofs_without_validating_them() -> None:
     world = make_world()
-    outcomes = produce_signed_proofs(
+    outcomes = sign_execution_proofs(
         world.state,
         world.payload,
-        world.engine,
         world.engine,
         [1, 2, 5],
         ProverIdentity(3, privkey(3)),
-        seen=world.seen,
-        store=world.store,
+        ctx=world.ctx,
     )
     assert [o.error for o in outcomes] == [None, None, None]
-    assert world.store.is_proof_verified(world.root)
-    echoed = outcomes[0].signed
-    assert echoed is not None
-    try:
-        validate_execution_proof_gossip(world.seen, world.store, echoed, world.engine)
-    except GossipIgnore as exc:  # 2026-10 checks the stored type first, 2026-08 the prover
-        assert exc.reason in {
-            GossipReason.PROOF_TYPE_ALREADY_VERIFIED,
-            GossipReason.PROVER_ALREADY_SEEN,
-        }
-    else:
-        raise AssertionError("our own proof echoed back must be ignored")
+    assert world.engine.generate_calls == 3 and world.engine.verify_calls == 0
+    assert not world.seen.execution_proof_provers  # nothing was marked: not validated here
+    for outcome in outcomes:
+        assert outcome.signed is not None
+        assert outcome.signed.validator_index == 3
+        verify_execution_proof_envelope(world.state, outcome.signed, world.payload, ctx=world.ctx)
+        validate_execution_proof_gossip(world.seen, world.store, outcome.signed, world.engine)
 
 
-def test_prover_reports_engine_outage_and_bad_key_per_type() -> None:
+def test_prover_reports_generation_failures_per_type() -> None:
     world = make_world()
+    world.engine.provable_proof_types = frozenset({1})
+    outcomes = sign_execution_proofs(
+        world.state,
+        world.payload,
+        world.engine,
+        [1, 2],
+        ProverIdentity(3, privkey(3)),
+        ctx=world.ctx,
+    )
+    assert outcomes[0].signed is not None and outcomes[0].error is None
+    assert outcomes[1].signed is None and "does not prove type 2" in (outcomes[1].error or "")
     world.engine.down = True
-    outcomes = produce_signed_proofs(
-        world.state,
-        world.payload,
-        world.engine,
-        world.engine,
-        [1],
-        ProverIdentity(3, privkey(3)),
-        seen=world.seen,
-        store=world.store,
+    (down,) = sign_execution_proofs(
+        world.state, world.payload, world.engine, [1], ProverIdentity(3, privkey(3)), ctx=world.ctx
     )
-    assert outcomes[0].signed is None and "proof generation failed" in (outcomes[0].error or "")
-    world.engine.down = False
-    wrong_key = produce_signed_proofs(
-        world.state,
-        world.payload,
-        world.engine,
-        world.engine,
-        [2],
-        ProverIdentity(3, privkey(4)),
-        seen=world.seen,
-        store=world.store,
+    assert down.signed is None and "proof generation failed" in (down.error or "")
+
+
+def test_a_wrong_key_signs_a_proof_validation_rejects() -> None:
+    world = make_world()
+    (outcome,) = sign_execution_proofs(
+        world.state, world.payload, world.engine, [2], ProverIdentity(3, privkey(4)), ctx=world.ctx
     )
-    assert wrong_key[0].signed is None
-    assert wrong_key[0].error == "self-validation: envelope_invalid:bad_signature"
-    unsupported = produce_signed_proofs(
-        world.state,
-        world.payload,
-        world.engine,
-        world.engine,
-        [4],
-        ProverIdentity(3, privkey(3)),
-        seen=world.seen,
-        store=world.store,
-    )
-    assert unsupported[0].error == "self-validation: unsupported_proof_type"
+    assert outcome.signed is not None
+    try:
+        validate_execution_proof_gossip(world.seen, world.store, outcome.signed, world.engine)
+    except GossipReject as exc:
+        assert exc.label == "envelope_invalid:bad_signature"
+    else:
+        raise AssertionError("a proof signed with another validator's key must be rejected")

@@ -217,7 +217,7 @@ def validate_execution_proof_gossip(
 
     proof = get_execution_proof(state, proof_envelope, payload_envelope, ctx=store.ctx)
     # Mark the authenticated proof and prover attempt as seen; [REJECT] the proof is valid
-    mark_seen_and_verify(seen, prover_key, proof_root, proof, proof_engine)
+    mark_seen_and_verify(seen, prover_key, proof_root, state, proof, proof_engine)
 
 
 PROFILE: Final = SpecProfile(

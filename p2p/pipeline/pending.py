@@ -1,25 +1,28 @@
 """A bounded queue of execution proofs waiting for their beacon block or execution payload.
 
-Gossip validation has to answer ACCEPT / IGNORE / REJECT while the message is in hand, but a proof
-can legitimately arrive before the block it proves (``BLOCK_NOT_SEEN``) or before that block's
-payload (``PAYLOAD_UNAVAILABLE``). The topic adapter answers IGNORE (so the message is not
-forwarded unvalidated), parks the raw message here, and revalidates it when the block or payload
-arrives; see :mod:`eip8025_p2p.gossip_topic` for the whole flow.
+A transport needs the verdict while the message is in hand, but a proof can legitimately arrive
+before the block it proves (``BLOCK_NOT_SEEN``) or before that block's payload
+(``PAYLOAD_UNAVAILABLE``). The pipeline answers IGNORE (so the message is not forwarded
+unvalidated), parks the decoded message here - after checking its signature against the head
+state, so only a real validator's proofs wait - and revalidates it when the block or payload
+arrives; see :mod:`eip8025_p2p.pipeline.pipeline`.
 
 Everything here is plain data and arithmetic: no event loop, no clock of its own (callers pass
-``now``), so it is tested without a network. Entries are bounded four ways, by count and by bytes:
-per beacon block, per forwarding peer (count only) and in total. A full queue *refuses* the new
-entry rather than evicting an older one: eviction would let a peer flush honest entries by sending
-junk for made-up block roots, while refusal costs at most the refused message (and the per-peer
-bound keeps one peer from filling the queue). Entries expire ``ttl`` seconds after they were first
-queued; putting an entry back after a revalidation keeps its original deadline.
+``now``), so it is tested without a network. Entries are bounded per beacon block (count and
+bytes), per validator (count: the signer, authenticated before parking - not the forwarding
+peer, whose identity costs nothing to change) and in total (count and bytes). A full queue
+*refuses* the new entry rather than evicting an older one: eviction would let a validator flush
+honest entries, while refusal costs at most the refused message. Entries expire ``ttl`` seconds
+after they were first queued; putting an entry back after a revalidation keeps its deadline.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
+
+from eip8025_p2p.encoding import PreparedMessage
 
 __all__ = ["AddResult", "PendingLimits", "PendingProof", "PendingProofQueue"]
 
@@ -28,13 +31,13 @@ MiB = 1024 * 1024
 
 @dataclasses.dataclass(frozen=True)
 class PendingLimits:
-    """Bounds of :class:`PendingProofQueue` (bytes are compressed gossip payload bytes)."""
+    """Bounds of :class:`PendingProofQueue` (bytes: compressed payload + decoded proof data)."""
 
     max_per_block: int = 16
-    max_bytes_per_block: int = 24 * MiB
-    max_per_peer: int = 32
+    max_bytes_per_block: int = 48 * MiB
+    max_per_validator: int = 8
     max_total: int = 128
-    max_total_bytes: int = 96 * MiB
+    max_total_bytes: int = 192 * MiB
     ttl: float = 12.0
     """Seconds an entry may wait (one mainnet slot)."""
 
@@ -46,22 +49,43 @@ class PendingLimits:
 
 @dataclasses.dataclass(frozen=True)
 class PendingProof:
-    """One parked gossip message (its payload is kept compressed, exactly as received)."""
+    """One parked message, decoded (revalidation does not decode again)."""
 
-    msg_id: bytes
-    data: bytes
-    beacon_block_root: bytes
-    proof_type: int
-    forwarder: Hashable
-    """The peer that sent it to us (penalised if it later turns out invalid)."""
+    message: PreparedMessage
+    source: Hashable
+    """Where it came from (penalised if it later turns out invalid; re-published past it)."""
     deadline: float
     reason: str
     """``block_not_seen`` or ``payload_unavailable`` when it was parked."""
 
     @property
+    def msg_id(self) -> bytes:
+        """The message-id."""
+        return self.message.msg_id
+
+    @property
+    def beacon_block_root(self) -> bytes:
+        """The block it waits for."""
+        assert self.message.envelope is not None
+        return self.message.envelope.message.beacon_block_root
+
+    @property
+    def validator_index(self) -> int:
+        """The (authenticated) signer."""
+        assert self.message.envelope is not None
+        return self.message.envelope.validator_index
+
+    @property
+    def proof_type(self) -> int:
+        """The proof type."""
+        assert self.message.envelope is not None
+        return self.message.envelope.message.proof_type
+
+    @property
     def size(self) -> int:
-        """Bytes charged against the byte bounds."""
-        return len(self.data)
+        """Bytes charged against the byte bounds: the payload and the decoded proof data."""
+        assert self.message.envelope is not None
+        return self.message.size + len(self.message.envelope.message.proof_data)
 
 
 class AddResult(enum.Enum):
@@ -70,7 +94,7 @@ class AddResult(enum.Enum):
     ADDED = "added"
     DUPLICATE = "duplicate"
     BLOCK_FULL = "block_full"
-    PEER_FULL = "peer_full"
+    VALIDATOR_FULL = "validator_full"
     TOTAL_FULL = "total_full"
 
     @property
@@ -80,13 +104,13 @@ class AddResult(enum.Enum):
 
 
 class PendingProofQueue:
-    """Proofs waiting for a block root, bounded per block, per peer and in total."""
+    """Proofs waiting for a block root, bounded per block, per validator and in total."""
 
     def __init__(self, limits: PendingLimits | None = None) -> None:
         self.limits = limits or PendingLimits()
         self._by_root: dict[bytes, dict[bytes, PendingProof]] = {}
         self._root_bytes: dict[bytes, int] = {}
-        self._per_peer: dict[Hashable, int] = {}
+        self._per_validator: dict[int, int] = {}
         self._ids: dict[bytes, bytes] = {}  # msg_id -> root
         self.total_bytes = 0
 
@@ -124,15 +148,16 @@ class PendingProofQueue:
             or self._root_bytes.get(root, 0) + entry.size > limits.max_bytes_per_block
         ):
             return AddResult.BLOCK_FULL
-        if self._per_peer.get(entry.forwarder, 0) >= limits.max_per_peer:
-            return AddResult.PEER_FULL
+        if self._per_validator.get(entry.validator_index, 0) >= limits.max_per_validator:
+            return AddResult.VALIDATOR_FULL
         if len(self._ids) >= limits.max_total or (
             self.total_bytes + entry.size > limits.max_total_bytes
         ):
             return AddResult.TOTAL_FULL
         self._by_root.setdefault(root, {})[entry.msg_id] = entry
         self._root_bytes[root] = self._root_bytes.get(root, 0) + entry.size
-        self._per_peer[entry.forwarder] = self._per_peer.get(entry.forwarder, 0) + 1
+        index = entry.validator_index
+        self._per_validator[index] = self._per_validator.get(index, 0) + 1
         self._ids[entry.msg_id] = root
         self.total_bytes += entry.size
         return AddResult.ADDED
@@ -146,11 +171,11 @@ class PendingProofQueue:
         else:
             del self._by_root[root]
             del self._root_bytes[root]
-        remaining = self._per_peer[entry.forwarder] - 1
+        remaining = self._per_validator[entry.validator_index] - 1
         if remaining:
-            self._per_peer[entry.forwarder] = remaining
+            self._per_validator[entry.validator_index] = remaining
         else:
-            del self._per_peer[entry.forwarder]
+            del self._per_validator[entry.validator_index]
         del self._ids[entry.msg_id]
         self.total_bytes -= entry.size
 
@@ -168,7 +193,7 @@ class PendingProofQueue:
             self._remove(entry)
         return expired
 
-    def discard_roots(self, roots: list[bytes]) -> list[PendingProof]:
+    def discard_roots(self, roots: Iterable[bytes]) -> list[PendingProof]:
         """Remove and return the proofs of the given blocks (e.g. pruned by finalization)."""
         dropped: list[PendingProof] = []
         for root in roots:

@@ -1,0 +1,83 @@
+"""Static peers: dial them, keep them connected, redial them when they go away."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Final
+
+import multiaddr
+import trio
+from libp2p.network.swarm import Swarm
+from libp2p.peer.id import ID
+from libp2p.peer.peerinfo import info_from_p2p_addr
+
+from ..host import GossipNode
+
+__all__ = ["StaticPeers"]
+
+logger = logging.getLogger(__name__)
+
+REDIAL_MIN_BACKOFF: Final = 0.25
+REDIAL_MAX_BACKOFF: Final = 5.0
+DIAL_TIMEOUT: Final = 5.0
+LIVENESS_INTERVAL: Final = 0.5
+"""Seconds between checks that a static peer is still connected."""
+
+
+class StaticPeers:
+    """The ``--peers`` of a node (``/ip4/../tcp/../p2p/..`` addresses)."""
+
+    def __init__(self, node: GossipNode, addresses: Sequence[str]) -> None:
+        self.node = node
+        self.peers: list[tuple[str, ID]] = [
+            (address, info_from_p2p_addr(multiaddr.Multiaddr(address)).peer_id)
+            for address in addresses
+        ]
+
+    def start(self, nursery: trio.Nursery) -> None:
+        """Keep every static peer connected (tasks of ``nursery``)."""
+        for address, peer_id in self.peers:
+            nursery.start_soon(self._keep_connected, address, peer_id)
+
+    async def _keep_connected(self, address: str, peer_id: ID) -> None:
+        """Dial a static peer and redial it whenever the connection is gone (with backoff).
+
+        Only the connection is awaited (at most ``DIAL_TIMEOUT``); gossip then sets itself up,
+        and :meth:`wait_for_mesh` waits for the mesh. A peer that goes away during the dial is
+        noticed by the next liveness check, not by a wait that can no longer succeed.
+        """
+        info = info_from_p2p_addr(multiaddr.Multiaddr(address))
+        backoff = REDIAL_MIN_BACKOFF
+        network = self.node.host.get_network()
+        assert isinstance(network, Swarm)  # the only INetworkService py-libp2p ships
+        while True:
+            if peer_id not in self.node.host.get_connected_peers():
+                logger.debug("dialing %s", address)
+                # py-libp2p refuses to dial a peer whose last dial failed for 60 s (its negative
+                # peer cache); a static peer that restarts must be redialled at our own pace.
+                network.unblock_peer(peer_id)
+                try:
+                    with trio.fail_after(DIAL_TIMEOUT):
+                        await self.node.host.connect(info)
+                except Exception as exc:  # libp2p raises many error types while dialing
+                    logger.debug("dialing %s failed: %r", address, exc)
+                    await trio.sleep(backoff)
+                    backoff = min(backoff * 2, REDIAL_MAX_BACKOFF)
+                    continue
+                backoff = REDIAL_MIN_BACKOFF
+            await trio.sleep(LIVENESS_INTERVAL)
+
+    async def wait_for_mesh(self, topic: str, timeout: float) -> list[str]:
+        """Wait until every static peer is in our mesh of ``topic``; return those that are not."""
+        router = self.node.router
+        with trio.move_on_after(timeout):
+            for _, peer_id in self.peers:
+                while peer_id not in router.mesh.get(topic, set()):
+                    try:
+                        await router.wait_for_mesh(peer_id, topic, timeout=timeout)
+                    except trio.TooSlowError:
+                        break
+        return [
+            address for address, peer_id in self.peers if peer_id not in router.mesh.get(topic, ())
+        ]

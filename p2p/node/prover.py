@@ -1,0 +1,135 @@
+"""The prover role of a node: for each new payload, prove, sign, validate once and publish.
+
+Proof types are grouped by the validator key that signs them (round-robin over the keys).
+Proving and signing run in a worker thread (:func:`eip8025.prover.sign_execution_proofs`); each
+signed proof then goes through :meth:`~eip8025_p2p.pipeline.ProofPipeline.publish`, which
+validates it exactly once, like a received proof, stores it and broadcasts it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+import trio
+
+from eip8025.engine import ProofEngineError
+from eip8025.prover import ProofGenerator, ProverIdentity, sign_execution_proofs
+from eip8025.verification import SpecContext
+
+from ..devchain import DevBlock
+from ..encoding import encode_execution_proof
+from ..gossip_topic import ExecutionProofTopic
+from ..metrics import NodeMetrics
+from ..pipeline import ProofPipeline
+from .events import NodeEvent, PublishedEvent
+from .faults import forge_proofs
+
+__all__ = ["ProverService"]
+
+logger = logging.getLogger(__name__)
+
+
+class ProverService:
+    """Proves the configured types of every imported block (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        keys: Sequence[ProverIdentity],
+        proof_types: Sequence[int],
+        generator: ProofGenerator,
+        ctx: SpecContext,
+        pipeline: ProofPipeline,
+        topic: ExecutionProofTopic,
+        metrics: NodeMetrics,
+        emit: Callable[[NodeEvent], None],
+        byzantine: bool = False,
+    ) -> None:
+        self.name = name
+        self.generator = generator
+        self.ctx = ctx
+        self.pipeline = pipeline
+        self.topic = topic
+        self.metrics = metrics
+        self.emit = emit
+        self.byzantine = byzantine
+        groups: dict[int, list[int]] = {}
+        for i, proof_type in enumerate(proof_types):
+            groups.setdefault(i % len(keys), []).append(proof_type)
+        self.assignments = [(keys[i], tuple(types)) for i, types in sorted(groups.items())]
+
+    async def prove(self, block: DevBlock) -> None:
+        """Prove, sign and publish every assigned type of ``block``."""
+        for identity, types in self.assignments:
+            if self.byzantine:
+                await self._publish_forged(block, types, identity)
+                continue
+            started = time.perf_counter()
+            sign = functools.partial(
+                sign_execution_proofs,
+                block.state,
+                block.payload_envelope,
+                self.generator,
+                types,
+                identity,
+                ctx=self.ctx,
+            )
+            outcomes = await trio.to_thread.run_sync(sign)
+            elapsed = time.perf_counter() - started
+            for outcome in outcomes:
+                if outcome.signed is None:
+                    logger.warning(
+                        "slot %d proof type %d: %s", block.slot, outcome.proof_type, outcome.error
+                    )
+                    self._published(
+                        block.slot, outcome.proof_type, identity, "error", outcome.error
+                    )
+                    continue
+                self.metrics.generation_seconds.labels(str(outcome.proof_type)).observe(elapsed)
+                verdict = await self.pipeline.publish(outcome.signed)
+                if verdict.outcome.value != "accept" and not verdict.parked:
+                    logger.warning(
+                        "own proof of type %d for slot %d not published: %s",
+                        outcome.proof_type,
+                        block.slot,
+                        verdict.reason,
+                    )
+                self._published(block.slot, outcome.proof_type, identity, verdict.outcome.value)
+
+    async def _publish_forged(
+        self, block: DevBlock, types: tuple[int, ...], identity: ProverIdentity
+    ) -> None:
+        forge = functools.partial(forge_proofs, block, types, identity, self.generator, self.ctx)
+        try:
+            forged = await trio.to_thread.run_sync(forge)
+        except ProofEngineError as exc:
+            for proof_type in types:
+                self._published(block.slot, proof_type, identity, "error", str(exc))
+            return
+        for signed in forged:
+            await self.topic.publish_raw(encode_execution_proof(signed, self.ctx.profile))
+            self._published(block.slot, signed.message.proof_type, identity, "forged")
+
+    def _published(
+        self,
+        slot: int,
+        proof_type: int,
+        identity: ProverIdentity,
+        result: str,
+        error: str | None = None,
+    ) -> None:
+        self.metrics.proofs_published.labels(str(proof_type), result).inc()
+        self.emit(
+            PublishedEvent(
+                name=self.name,
+                slot=slot,
+                proof_type=proof_type,
+                validator_index=identity.validator_index,
+                result=result,
+                error=error,
+            )
+        )
