@@ -75,3 +75,19 @@ def test_only_the_profiles_package_names_a_profile() -> None:
                 ):
                     offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_package_directory_is_listed_for_the_wheel() -> None:
+    """A sub-package missing from ``packages`` installs fine editable but not as a wheel."""
+    import tomllib
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(setuptools["packages"])
+    wanted: set[str] = set()
+    for import_name, folder in setuptools["package-dir"].items():
+        root = REPO / folder
+        for init in root.rglob("__init__.py"):
+            relative = init.parent.relative_to(root).parts
+            wanted.add(".".join((import_name, *relative)))
+    assert wanted - listed == set(), "add these to [tool.setuptools] packages"
+    assert listed - wanted == set(), "listed packages without an __init__.py"

@@ -23,7 +23,7 @@ from ..devchain import DevBlock
 from ..encoding import encode_execution_proof
 from ..gossip_topic import ExecutionProofTopic
 from ..metrics import NodeMetrics
-from ..pipeline import ProofPipeline
+from ..pipeline import Outcome, ProofPipeline
 from .events import NodeEvent, PublishedEvent
 from .faults import forge_proofs
 
@@ -91,7 +91,7 @@ class ProverService:
                     continue
                 self.metrics.generation_seconds.labels(str(outcome.proof_type)).observe(elapsed)
                 verdict = await self.pipeline.publish(outcome.signed)
-                if verdict.outcome.value != "accept" and not verdict.parked:
+                if verdict.outcome is not Outcome.ACCEPT and not verdict.parked:
                     logger.warning(
                         "own proof of type %d for slot %d not published: %s",
                         outcome.proof_type,

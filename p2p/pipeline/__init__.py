@@ -8,7 +8,8 @@ store, park early proofs, prune by slot), ``pending`` (the bounded early-proof q
 
 from .journal import Journal, NullJournal
 from .pending import AddResult, PendingLimits, PendingProof, PendingProofQueue
-from .pipeline import PENDING_REASONS, PipelineConfig, ProofPipeline, Transport
+from .pipeline import PENDING_REASONS, PipelineConfig, ProofPipeline
+from .transport import NoTransport, Transport
 from .verdicts import ACCEPTED, API, LOCAL, Outcome, PipelineCounters, Verdict, VerdictEvent
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "PENDING_REASONS",
     "AddResult",
     "Journal",
+    "NoTransport",
     "NullJournal",
     "Outcome",
     "PendingLimits",

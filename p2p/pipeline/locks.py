@@ -1,4 +1,4 @@
-"""One trio lock per key, dropped when nobody holds or waits for it."""
+"""Locks of the pipeline: one per key, and a gate that lets pruning wait for validations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Hashable
 
 import trio
 
-__all__ = ["KeyedLocks"]
+__all__ = ["KeyedLocks", "ValidationGate"]
 
 
 class KeyedLocks:
@@ -33,3 +33,41 @@ class KeyedLocks:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+
+
+class ValidationGate:
+    """Validations pass while the gate is open; :meth:`closed` waits until none runs."""
+
+    def __init__(self) -> None:
+        self._active = 0
+        self._idle = trio.Event()
+        self._idle.set()
+        self._open = trio.Event()
+        self._open.set()
+
+    @contextlib.asynccontextmanager
+    async def validating(self) -> AsyncIterator[None]:
+        """One validation (waits while the gate is closed)."""
+        while not self._open.is_set():
+            await self._open.wait()
+        if self._active == 0:
+            self._idle = trio.Event()
+        self._active += 1
+        try:
+            yield
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def closed(self) -> AsyncIterator[None]:
+        """No validation runs inside the block (new ones wait; running ones finish first)."""
+        gate = trio.Event()
+        self._open = gate
+        try:
+            while self._active:
+                await self._idle.wait()
+            yield
+        finally:
+            gate.set()

@@ -29,7 +29,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
-from typing import Final, Protocol
+from typing import Final
 
 import trio
 
@@ -44,11 +44,12 @@ from eip8025.verification import EnvelopeCheck, EnvelopeInvalid, verify_active_p
 
 from ..encoding import PreparedMessage, encode_execution_proof, prepare_message
 from .journal import Journal, NullJournal
-from .locks import KeyedLocks
+from .locks import KeyedLocks, ValidationGate
 from .pending import AddResult, PendingLimits, PendingProof, PendingProofQueue
+from .transport import NoTransport, Transport
 from .verdicts import ACCEPTED, LOCAL, Outcome, PipelineCounters, Verdict, VerdictEvent
 
-__all__ = ["PENDING_REASONS", "PipelineConfig", "ProofPipeline", "Transport"]
+__all__ = ["PENDING_REASONS", "PipelineConfig", "ProofPipeline"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,40 +71,6 @@ class PipelineConfig:
     max_queued_validations: int = 256
     max_queued_bytes: int = 128 * MiB
     pending: PendingLimits = dataclasses.field(default_factory=PendingLimits)
-
-
-class Transport(Protocol):
-    """What the pipeline asks of the transport that feeds it."""
-
-    async def broadcast(self, message: PreparedMessage, exclude: Hashable | None) -> None:
-        """Send an accepted message to the network (not back to ``exclude``)."""
-        ...
-
-    def penalize(self, source: Hashable) -> None:
-        """The message ``source`` sent turned out invalid (after it was parked)."""
-        ...
-
-    def mark_seen(self, msg_id: bytes) -> None:
-        """Treat later copies of ``msg_id`` as duplicates."""
-        ...
-
-    def forget(self, msg_id: bytes) -> None:
-        """Let a later copy of ``msg_id`` be validated again."""
-        ...
-
-
-class _NoTransport:
-    async def broadcast(self, message: PreparedMessage, exclude: Hashable | None) -> None:
-        return None
-
-    def penalize(self, source: Hashable) -> None:
-        return None
-
-    def mark_seen(self, msg_id: bytes) -> None:
-        return None
-
-    def forget(self, msg_id: bytes) -> None:
-        return None
 
 
 class ProofPipeline:
@@ -140,7 +107,7 @@ class ProofPipeline:
         self.config = config or PipelineConfig()
         self.head_state = head_state
         self.journal: Journal = journal if journal is not None else NullJournal()
-        self.transport: Transport = _NoTransport()
+        self.transport: Transport = NoTransport()
         self.counters = PipelineCounters()
         self.pending = PendingProofQueue(self.config.pending)
         self.listeners: list[Callable[[VerdictEvent], None]] = []
@@ -152,11 +119,7 @@ class ProofPipeline:
         store.add_sink(self)
         self._queued = 0
         self._queued_bytes = 0
-        self._active = 0
-        self._idle = trio.Event()
-        self._idle.set()
-        self._gate_open = trio.Event()
-        self._gate_open.set()
+        self._gate = ValidationGate()
         self._changed = trio.Event()
         self._nursery: trio.Nursery | None = None
 
@@ -311,36 +274,27 @@ class ProofPipeline:
 
     async def _check(self, envelope: SignedExecutionProofEnvelopeBase) -> Verdict:
         """The core's validation off the loop; an ACCEPT is stored before the lock is released."""
-        while not self._gate_open.is_set():
-            await self._gate_open.wait()
-        if self._active == 0:
-            self._idle = trio.Event()
-        self._active += 1
-        try:
-            message = envelope.message
-            async with self._locks.hold((message.beacon_block_root, message.proof_type)):
-                try:
-                    await trio.to_thread.run_sync(
-                        core_validate,
-                        self.seen,
-                        self.store,
-                        envelope,
-                        self.engine,
-                        limiter=self._limiter,
-                    )
-                except GossipIgnore as exc:
-                    return Verdict(Outcome.IGNORE, exc.label, exc.reason, envelope)
-                except GossipReject as exc:
-                    if exc.reason is GossipReason.PROOF_INVALID:
-                        self._journal_marks(envelope, invalid=True)
-                    return Verdict(Outcome.REJECT, exc.label, exc.reason, envelope)
-                self._journal_marks(envelope, invalid=False)
-                stored = await self._store(envelope)
-                return Verdict(Outcome.ACCEPT, ACCEPTED, envelope=envelope, stored=stored)
-        finally:
-            self._active -= 1
-            if self._active == 0:
-                self._idle.set()
+        message = envelope.message
+        key = (message.beacon_block_root, message.proof_type)
+        async with self._gate.validating(), self._locks.hold(key):
+            try:
+                await trio.to_thread.run_sync(
+                    core_validate,
+                    self.seen,
+                    self.store,
+                    envelope,
+                    self.engine,
+                    limiter=self._limiter,
+                )
+            except GossipIgnore as exc:
+                return Verdict(Outcome.IGNORE, exc.label, exc.reason, envelope)
+            except GossipReject as exc:
+                if exc.reason is GossipReason.PROOF_INVALID:
+                    self._journal_marks(envelope, invalid=True)
+                return Verdict(Outcome.REJECT, exc.label, exc.reason, envelope)
+            self._journal_marks(envelope, invalid=False)
+            stored = await self._store(envelope)
+            return Verdict(Outcome.ACCEPT, ACCEPTED, envelope=envelope, stored=stored)
 
     def _journal_marks(self, envelope: SignedExecutionProofEnvelopeBase, *, invalid: bool) -> None:
         message = envelope.message
@@ -462,15 +416,9 @@ class ProofPipeline:
         ``dropped_roots``: blocks the chain view just pruned (their pending proofs go too).
         Waits for running validations first (the core mutates ``Seen`` from worker threads).
         """
-        gate = trio.Event()
-        self._gate_open = gate
-        try:
-            while self._active:
-                await self._idle.wait()
+        async with self._gate.closed():
             roots = self.store.prune(finalized_slot)
             self.seen.prune(finalized_slot)
             self.journal.prune(finalized_slot)
             for entry in self.pending.discard_roots([*roots, *dropped_roots]):
                 self.transport.forget(entry.msg_id)
-        finally:
-            gate.set()

@@ -1,0 +1,231 @@
+"""The devnet's child processes: start them, read their events, stop and reap them.
+
+Every node is an ``eip8025 node`` child with its own datadir, node key, listen port and metrics
+port, started with ``--genesis-time stdin`` in its own session (Ctrl-C reaches only the parent).
+Its stdout carries typed events (:mod:`eip8025_p2p.node.events`), read back here; its stderr goes
+to ``DATADIR/<name>/stderr.log``. Stopping sends ``stop`` on stdin, then SIGTERM, then SIGKILL,
+each after a deadline, and reaps every child; a child whose parent died sees end of input and
+exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any, Final
+
+import trio
+
+from ..devchain import interop_privkey
+from ..metrics import parse_exposition
+from ..node import NODE_KEY_FILE, DoneEvent, NodeEvent, ReadyEvent, event_from_json
+from .plan import DevnetConfig, NodePlan, reserve_ports
+
+__all__ = ["Child", "Supervisor"]
+
+STOP_GRACE: Final = 8.0
+TERM_GRACE: Final = 3.0
+
+Sample = tuple[str, dict[str, str], float]
+
+
+@dataclasses.dataclass
+class Child:
+    """One running node process."""
+
+    plan: NodePlan
+    process: trio.Process
+    ready: ReadyEvent | None = None
+    done: DoneEvent | None = None
+    exited: bool = False
+    stopping: bool = False
+
+
+class Supervisor:
+    """Starts, reads, stops and reaps the node processes of one devnet."""
+
+    def __init__(
+        self,
+        config: DevnetConfig,
+        datadir: str,
+        on_event: Callable[[Child, NodeEvent], None],
+        notify: Callable[[], None],
+    ) -> None:
+        self.config = config
+        self.datadir = datadir
+        self.on_event = on_event
+        self.notify = notify
+        self.children: dict[str, Child] = {}
+        self.problems: list[str] = []
+
+    def command(self, plan: NodePlan, online: list[NodePlan]) -> list[str]:
+        """The ``eip8025 node`` command line of ``plan`` (it dials every earlier online node)."""
+        config = self.config
+        jitter = (
+            config.seconds_per_slot / 4 if config.arrival_jitter is None else config.arrival_jitter
+        )
+        command = [sys.executable, "-m", "eip8025_cli", "node", "--name", plan.name]
+        command += ["--datadir", os.path.join(self.datadir, plan.name)]
+        command += ["--listen", f"127.0.0.1:{plan.port}", "--metrics-port", "0"]
+        command += ["--genesis-time", "stdin", "--seconds-per-slot", str(config.seconds_per_slot)]
+        command += ["--slots", str(config.slots)]
+        command += ["--proof-types", ",".join(map(str, config.proof_types))]
+        command += ["--proof-threshold", str(config.threshold), "--devnet-seed", config.seed]
+        command += ["--devnet-validators", str(config.validator_count)]
+        command += ["--arrival-jitter", str(jitter), "--spec-profile", config.spec_profile]
+        if config.proof_engine is not None:
+            command += ["--proof-engine", config.proof_engine]
+        if plan.role == "verifier":
+            command.append("--stateless-validation")
+        else:
+            assert plan.validator_index is not None
+            command += ["--proof-generation", "--generate-proof-types", str(plan.proof_type)]
+            command += [
+                "--validator-keys",
+                f"{plan.validator_index}:0x{interop_privkey(plan.validator_index):064x}",
+            ]
+            if plan.byzantine:
+                command.append("--byzantine")
+        earlier = online[: online.index(plan)]
+        if earlier:
+            command += ["--peers", ",".join(p.multiaddr() for p in earlier)]
+        return command
+
+    def prepare(self, plans: list[NodePlan], online: list[NodePlan]) -> None:
+        """Reserve ports for the online nodes; write every node's datadir and key."""
+        for plan, port in zip(online, reserve_ports(len(online)), strict=True):
+            plan.port = port
+        for plan in plans:
+            directory = os.path.join(self.datadir, plan.name)
+            os.makedirs(directory, exist_ok=True)
+            key_path = os.path.join(directory, NODE_KEY_FILE)
+            with open(key_path, "w", encoding="ascii") as handle:
+                handle.write(plan.secret.hex() + "\n")
+            os.chmod(key_path, 0o600)
+
+    async def start(self, nursery: trio.Nursery, plan: NodePlan, online: list[NodePlan]) -> None:
+        """Start ``plan``'s process and read its events (a task of ``nursery``)."""
+        log = open(os.path.join(self.datadir, plan.name, "stderr.log"), "wb")  # noqa: SIM115
+        try:
+            process = await trio.lowlevel.open_process(
+                self.command(plan, online),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                start_new_session=True,
+            )
+        finally:
+            log.close()
+        child = Child(plan, process)
+        self.children[plan.name] = child
+        nursery.start_soon(self._read, child)
+
+    async def _read(self, child: Child) -> None:
+        stdout = child.process.stdout
+        assert stdout is not None
+        buffer = b""
+        async for chunk in stdout:
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                self._on_line(child, line)
+            self.notify()
+        await child.process.wait()
+        child.exited = True
+        if not child.stopping:
+            self.problems.append(
+                f"{child.plan.name} exited early with code {child.process.returncode}: "
+                f"{self.last_log_line(child.plan)}"
+            )
+        self.notify()
+
+    def _on_line(self, child: Child, line: bytes) -> None:
+        try:
+            event = event_from_json(json.loads(line))
+        except ValueError as exc:
+            self.problems.append(f"{child.plan.name} wrote an unreadable event: {exc}")
+            return
+        if isinstance(event, ReadyEvent):
+            child.ready = event
+        elif isinstance(event, DoneEvent):
+            child.done = event
+        if event is not None:
+            self.on_event(child, event)
+
+    def last_log_line(self, plan: NodePlan) -> str:
+        """The last line ``plan``'s node wrote to stderr."""
+        path = os.path.join(self.datadir, plan.name, "stderr.log")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = [line.strip() for line in handle if line.strip()]
+        except OSError:
+            return "(no log)"
+        return lines[-1] if lines else "(empty log)"
+
+    async def send(self, child: Child, line: str) -> None:
+        """Write a control line to a child (nothing if it is gone)."""
+        stdin = child.process.stdin
+        if stdin is None or child.exited:
+            return
+        with contextlib.suppress(trio.BrokenResourceError, trio.ClosedResourceError, OSError):
+            await stdin.send_all(line.encode())
+
+    async def broadcast(self, line: str) -> None:
+        """Write a control line to every child."""
+        for child in self.children.values():
+            await self.send(child, line)
+
+    async def shutdown(self) -> None:
+        """Send ``stop``, then SIGTERM, then SIGKILL (each after a deadline); reap every child."""
+        children = list(self.children.values())
+        for child in children:
+            child.stopping = True
+        for child in children:
+            await self.send(child, "stop\n")
+            stdin = child.process.stdin
+            if stdin is not None:
+                with contextlib.suppress(Exception):
+                    await stdin.aclose()
+        for grace, action in ((STOP_GRACE, "terminate"), (TERM_GRACE, "kill")):
+            with trio.move_on_after(grace):
+                for child in children:
+                    await child.process.wait()
+            for child in children:
+                if child.process.returncode is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        getattr(child.process, action)()
+        for child in children:
+            await child.process.wait()
+
+    async def scrape_metrics(self) -> dict[str, list[Sample]]:
+        """Every running node's ``/metrics``, parsed (a failed scrape is a problem)."""
+        import httpx
+
+        metrics: dict[str, list[Sample]] = {}
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            for name, child in self.children.items():
+                url = None if child.ready is None else child.ready.metrics
+                if not url:
+                    continue
+                try:
+                    response = await client.get(url)
+                    metrics[name] = list(parse_exposition(response.text))
+                except (httpx.HTTPError, ValueError) as exc:
+                    self.problems.append(f"{name}: metrics unavailable: {exc}")
+        return metrics
+
+    def describe(self) -> dict[str, Any]:
+        """Per child: pid, return code and its final numbers (for the summary JSON)."""
+        return {
+            name: {
+                "pid": child.process.pid,
+                "returncode": child.process.returncode,
+                "done": None if child.done is None else child.done.to_json(),
+            }
+            for name, child in self.children.items()
+        }

@@ -1,0 +1,181 @@
+"""Every py-libp2p 0.8.1 behaviour change eth2 gossip needs, in one package.
+
+Modules: ``params`` (eth2 parameters and bounds), ``router`` (:class:`Eth2GossipSub`, the eth2
+message-id and cache), ``queues`` (bounded per-peer outbound queues), ``pubsub``
+(:class:`Eth2Pubsub` and the topic-validator protocol).
+
+Nothing here monkeypatches py-libp2p: each change is a constructor argument, a subclass
+(:class:`Eth2GossipSub`, :class:`Eth2Pubsub`, :class:`Eth2MessageCache`) or an object we hand to
+py-libp2p (:class:`PeerQueues`, :class:`Eth2MessageId`). :func:`create_gossip` builds the patched
+pair; nothing else in the project constructs ``Pubsub`` or ``GossipSub``. Each patch has a test in
+``tests/test_libp2p_patches.py`` that also runs against the unpatched py-libp2p object and is
+expected to fail there (``xfail(strict=True)``), so a py-libp2p upgrade that fixes or changes a
+default shows up as an unexpected pass.
+
+Patch table: default -> effect -> what we changed.
+
+``mesh_params``
+    default: heartbeat 120 s, and adaptive gossip (on) rewrites it to 30-60 s when its "health"
+    is low; seen TTL 120 s; eclipse protection on.
+    effect: mesh repair and IHAVE gossip every 30-120 s; duplicates remembered for 120 s only.
+    change: ``heartbeat_interval=0.7``, ``adaptive_gossip_enabled=False``, D = 8 / 6 / 12, mcache
+    6 / 3 heartbeats, seen TTL 385 s (550 heartbeats), eclipse protection off (note 1).
+``spam_limit``
+    default: 10 messages/s per peer and topic, our own publishes included; excess dropped silently.
+    effect: a burst of 30 proofs arrives as 10.
+    change: ``spam_protection_enabled=False``; floods are bounded by the validation queue of the
+    topic adapter (:mod:`eip8025_p2p.gossip_topic`) instead.
+``subscription_limit``
+    default: at most 100 topics per remote peer.
+    effect: an eth2 peer (attnets, syncnets, data columns, globals: > 200 topics) has its later
+    subscriptions ignored, possibly ours.
+    change: ``max_subscriptions_per_peer=1024``.
+``rpc_size``
+    default: inbound RPC limit 1 MiB; the outbound per-peer ``RpcQueue`` drops RPCs above its
+    ``max_message_size`` of 1 MiB, and that queue is built inside ``Pubsub._handle_new_peer``.
+    effect: a proof above ~1 MiB compressed is lost: the receiver resets the stream, the sender
+    drops the RPC as "oversized" (either limit alone loses it).
+    change: both limits = compressed bound of ``MAX_SIGNED_EXECUTION_PROOF_ENVELOPE_SIZE`` + 64 KiB
+    framing slack (:data:`MAX_GOSSIP_RPC_SIZE`): ``max_inbound_rpc_size`` and :class:`PeerQueues`.
+``outbound_queue``
+    default: 32 RPCs per peer (data and control together); a full queue drops silently while
+    ``publish()`` reports success.
+    effect: a burst (30 proofs plus one IDONTWANT each) is cut short.
+    change: we chose a larger bound *and* back-pressure: 1024 RPCs and 64 MiB of data RPCs per peer
+    (:class:`BoundedRpcBuffer`); local publishes wait for room (at most 10 s, counted); forwarding
+    cannot wait (py-libp2p's ``send_rpc`` is synchronous), so beyond the bound it still drops.
+``anonymous_publish``
+    default: ``publish()`` sets ``from`` (39 B) and ``seqno`` (8 B) even without signing.
+    effect: not StrictNoSign on the wire; eth2 peers reject such messages.
+    change: :meth:`Eth2Pubsub.publish` / :meth:`Eth2Pubsub.publish_validated` send ``data`` and
+    ``topicIDs`` only; received messages with from / seqno / signature / key are REJECTed.
+``message_id``
+    default: seen cache, mcache and IHAVE / IWANT keyed by ``from + seqno``, computed on the event
+    loop for every received message.
+    effect: 5 distinct anonymous proofs arrive as 1; IHAVE advertises empty ids; a 4 MiB message
+    is decompressed and hashed on the loop (~5 ms) before any throttling.
+    change: ``msg_id_constructor`` = eth2 message-id (:class:`Eth2MessageId`, memoised per message
+    object, the memo bounded by count and bytes); the mcache is keyed by it
+    (:class:`Eth2MessageCache`). For eth2 topics the topic validator computes the id itself, off
+    the loop and after admission (``prepare``, which decodes the message in the same pass), and
+    :meth:`Eth2Pubsub.push_msg` hands it to the memo.
+``equivocation``
+    default: the first *whole* message per ``from + seqno`` is kept, pruned only above 1000
+    entries.
+    effect: every anonymous message after the first is an "equivocation" (same empty key): not
+    forwarded, and up to ~4 GiB of 4 MiB proofs retained.
+    change: :meth:`Eth2GossipSub._check_equivocation` accepts and stores nothing
+    (content-addressed ids cannot equivocate).
+``recent_deliveries``
+    default: ``recent_message_deliveries`` gets a timestamp per forwarded message and is pruned
+    only by adaptive gossip.
+    effect: with adaptive gossip off, a slow unbounded leak.
+    change: :meth:`Eth2GossipSub._periodic_security_cleanup` drops entries older than 60 s.
+``pending_replay``
+    default: messages for peers whose subscription is not known yet are queued 30 s (100 per
+    peer) and replayed.
+    effect: stale replays, and up to 100 x 4 MiB held per connecting peer.
+    change: ``pending_messages_ttl=0``, ``max_pending_messages_per_peer=1`` (go-libp2p has no such
+    queue).
+``idontwant``
+    default: 10 IDONTWANT ids remembered per peer, all forgotten at every heartbeat; IDONTWANT is
+    sent only after validation, when forwarding (to every mesh peer, also for our own messages).
+    effect: useless for large messages: every mesh peer that validated a proof sends it to us in
+    full (measured: ~7.5 copies of each 4 MiB proof per node on a 10-node full mesh), and in a
+    burst the 11th id evicts earlier ones.
+    change: ``max_idontwant_messages=1000`` (go-libp2p's default); IDONTWANT is sent on receipt,
+    before validation, for messages of at least 1 KiB (gossipsub v1.2; not again when forwarding,
+    never for our own messages); received ids are kept for 3 heartbeats
+    (:meth:`Eth2GossipSub.announce_idontwant`, ``handle_idontwant``,
+    ``_prune_idontwant_entries``).
+``validator_safety``
+    default: a *sync* topic validator that raises propagates out of ``push_msg``, which runs as a
+    Pubsub service task.
+    effect: one bad message tears down the Pubsub service (gossip on that host stops).
+    change: :meth:`Eth2Pubsub.set_topic_validator` wraps every validator in an async function that
+    never raises; :meth:`Eth2Pubsub.push_msg` catches everything (dropped, logged, counted).
+``validation_outcomes``
+    default: validators return bool; every failure scores ``on_invalid_message`` against the
+    forwarder and is cached as failed for 300 s; accepted messages go to a 32-slot subscription
+    channel.
+    effect: an IGNORE (e.g. block not seen yet) penalises an honest peer; no IGNORE / REJECT
+    distinction; the channel overflows silently if not drained.
+    change: eth2 topics use an :class:`Eth2TopicValidator` (prepare, then ACCEPT / IGNORE /
+    REJECT): only REJECT is scored; a message the validator cannot admit (full queue) is dropped
+    before any decoding and not marked seen; the message-id is marked seen on receipt (no
+    duplicate validation); no result cache; no subscription channel (the validator consumes the
+    message).
+``scoring``
+    default: every score weight 0, every threshold ``-inf``.
+    effect: penalties change nothing; a peer sending invalid proofs is never cut off.
+    change: :func:`eth2_score_params`.
+
+Note 1: eclipse protection only grafts peers from *other* IPs, and in 0.8.1 peer IPs are never
+recorded (``GossipSub.add_peer`` looks the stream up before ``Pubsub`` registers it), so it is inert
+today; we switch it off so an upstream fix cannot start grafting past ``D_high`` on a devnet.
+
+Known limits we leave alone: ``PeerScorer`` has one parameter set for all topics and no
+mesh-delivery (P3) terms; opportunistic grafting runs every heartbeat; every RPC carries and
+verifies a signed peer record (~14 % of receive + send CPU in the shared measurements).
+"""
+
+from __future__ import annotations
+
+from libp2p.abc import IHost
+
+from .params import (
+    GOSSIP_PROTOCOLS,
+    IDONTWANT_HEARTBEATS,
+    IDONTWANT_MIN_SIZE,
+    MAX_GOSSIP_RPC_SIZE,
+    PATCHES,
+    RECENT_DELIVERY_WINDOW,
+    RPC_FRAMING_SLACK,
+    GossipParams,
+    eth2_score_params,
+)
+from .pubsub import (
+    Eth2Pubsub,
+    Eth2TopicValidator,
+    Prepared,
+    PreparedId,
+    PubsubCounters,
+    ValidationResult,
+)
+from .queues import BoundedRpcBuffer, PeerQueues
+from .router import Eth2GossipSub, Eth2MessageCache, Eth2MessageId
+
+__all__ = [
+    "GOSSIP_PROTOCOLS",
+    "IDONTWANT_HEARTBEATS",
+    "IDONTWANT_MIN_SIZE",
+    "MAX_GOSSIP_RPC_SIZE",
+    "PATCHES",
+    "RECENT_DELIVERY_WINDOW",
+    "RPC_FRAMING_SLACK",
+    "BoundedRpcBuffer",
+    "Eth2GossipSub",
+    "Eth2MessageCache",
+    "Eth2MessageId",
+    "Eth2Pubsub",
+    "Eth2TopicValidator",
+    "GossipParams",
+    "PeerQueues",
+    "Prepared",
+    "PreparedId",
+    "PubsubCounters",
+    "ValidationResult",
+    "create_gossip",
+    "eth2_score_params",
+]
+
+
+def create_gossip(
+    host: IHost, params: GossipParams | None = None
+) -> tuple[Eth2Pubsub, Eth2GossipSub]:
+    """Build the patched ``Pubsub`` and ``GossipSub`` for ``host`` (run both as services)."""
+    params = params or GossipParams()
+    msg_id = Eth2MessageId()
+    router = Eth2GossipSub(params, msg_id)
+    pubsub = Eth2Pubsub(host, router, params, msg_id)
+    return pubsub, router

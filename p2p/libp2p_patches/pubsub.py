@@ -1,0 +1,335 @@
+"""``Eth2Pubsub``: StrictNoSign, admission and off-loop message-ids, three-outcome validation."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Final, Protocol, cast
+
+import trio
+from libp2p.abc import IHost
+from libp2p.custom_types import ValidatorFn
+from libp2p.peer.id import ID
+from libp2p.pubsub.pb import rpc_pb2
+from libp2p.pubsub.pubsub import Pubsub
+
+from .params import GossipParams
+from .queues import BoundedRpcBuffer, PeerQueues
+from .router import Eth2GossipSub, Eth2MessageId
+
+__all__ = [
+    "Eth2Pubsub",
+    "Eth2TopicValidator",
+    "Prepared",
+    "PreparedId",
+    "PubsubCounters",
+    "ValidationResult",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class ValidationResult(enum.Enum):
+    """gossipsub v1.1 validation outcomes."""
+
+    ACCEPT = "accept"
+    IGNORE = "ignore"
+    REJECT = "reject"
+
+
+class Prepared(Protocol):
+    """What a topic validator's ``prepare`` returns: at least the message-id."""
+
+    @property
+    def msg_id(self) -> bytes:
+        """The eth2 message-id."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedId:
+    """A :class:`Prepared` that is only the message-id."""
+
+    msg_id: bytes
+
+
+class Eth2TopicValidator(Protocol):
+    """A topic validator with admission, off-loop preparation and three outcomes.
+
+    ``validation_outcomes`` and ``message_id`` patches: :class:`Eth2Pubsub` calls ``prepare``
+    (admission and the message-id, off the event loop), then checks the seen cache, then
+    ``validate``, then always ``release``.
+    """
+
+    async def prepare(self, forwarder: ID, msg: rpc_pb2.Message) -> Prepared | None:
+        """Admit and prepare ``msg``; None: not admitted (dropped, not marked seen)."""
+        ...
+
+    async def validate(
+        self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
+    ) -> ValidationResult:
+        """Decide; must not raise (:class:`Eth2Pubsub` treats an exception as IGNORE)."""
+        ...
+
+    def release(self, prepared: Prepared) -> None:
+        """The message is done (admitted by ``prepare``, validated or found a duplicate)."""
+        ...
+
+
+@dataclasses.dataclass
+class PubsubCounters:
+    """What :class:`Eth2Pubsub` drops before or around a topic validator."""
+
+    not_admitted: int = 0
+    duplicates: int = 0
+    graylisted: int = 0
+    not_strict_no_sign: int = 0
+    validator_errors: int = 0
+    backpressure_waits: int = 0
+    backpressure_timeouts: int = 0
+
+
+class _IgnoreAll:
+    """The validator of a topic whose real validator was removed (admits nothing)."""
+
+    async def prepare(self, forwarder: ID, msg: rpc_pb2.Message) -> Prepared | None:
+        return None
+
+    async def validate(
+        self, forwarder: ID, msg: rpc_pb2.Message, prepared: Prepared
+    ) -> ValidationResult:
+        return ValidationResult.IGNORE
+
+    def release(self, prepared: Prepared) -> None:
+        return None
+
+
+_IGNORE_ALL: Final = _IgnoreAll()
+
+
+def _has_signing_fields(msg: rpc_pb2.Message) -> bool:
+    return bool(msg.from_id or msg.seqno or msg.signature or msg.key)
+
+
+def _never_raising(validator: ValidatorFn, is_async: bool, topic: str) -> ValidatorFn:
+    async def safe_validator(forwarder: ID, msg: rpc_pb2.Message) -> bool:
+        try:
+            if is_async:
+                result = await cast(Callable[[ID, rpc_pb2.Message], Awaitable[bool]], validator)(
+                    forwarder, msg
+                )
+            else:
+                result = cast(Callable[[ID, rpc_pb2.Message], bool], validator)(forwarder, msg)
+            return bool(result)
+        except Exception:
+            logger.exception("topic validator for %s raised; message dropped", topic)
+            return False
+
+    return safe_validator
+
+
+class Eth2Pubsub(Pubsub):
+    """``Pubsub`` for eth2: StrictNoSign, eth2 message-ids, three-outcome validation, bounds."""
+
+    def __init__(
+        self,
+        host: IHost,
+        router: Eth2GossipSub,
+        params: GossipParams,
+        msg_id: Eth2MessageId,
+    ) -> None:
+        super().__init__(
+            host,
+            router,
+            seen_ttl=params.seen_ttl,
+            strict_signing=False,
+            msg_id_constructor=msg_id,
+            max_inbound_rpc_size=params.max_rpc_size,
+            max_subscriptions_per_peer=params.max_subscriptions_per_peer,
+        )
+        self.params = params
+        self.gossipsub = router
+        self.peer_queues = PeerQueues(
+            params.max_rpc_size, params.outbound_queue_rpcs, params.outbound_queue_bytes
+        )
+        self.counters = PubsubCounters()
+        self.message_ids = msg_id
+        self._eth2_validators: dict[str, Eth2TopicValidator] = {}
+
+    # -- validators ------------------------------------------------------------------------
+
+    def set_topic_validator(
+        self, topic: str, validator: ValidatorFn, is_async_validator: bool
+    ) -> None:
+        """Register a bool validator, wrapped so that it can never raise (``validator_safety``)."""
+        super().set_topic_validator(
+            topic, _never_raising(validator, is_async_validator, topic), True
+        )
+
+    def set_eth2_validator(self, topic: str, validator: Eth2TopicValidator) -> None:
+        """Register the three-outcome validator of an eth2 topic."""
+        self._eth2_validators[topic] = validator
+
+    def remove_eth2_validator(self, topic: str) -> None:
+        """Stop validating ``topic``: its messages are IGNOREd from now on.
+
+        The topic never falls back to py-libp2p's path, which would forward them unvalidated.
+        """
+        self._eth2_validators[topic] = _IGNORE_ALL
+
+    # -- seen cache --------------------------------------------------------------------------
+
+    def mark_seen(self, msg_id: bytes) -> None:
+        """Record ``msg_id`` as seen (duplicates are then dropped without validation)."""
+        self.seen_messages.add(msg_id)
+
+    def forget_seen(self, msg_id: bytes) -> None:
+        """Let a later copy of ``msg_id`` be validated again (e.g. after an engine outage)."""
+        with self.seen_messages.lock:
+            self.seen_messages.cache.pop(msg_id, None)
+
+    def is_seen(self, msg_id: bytes) -> bool:
+        """True if ``msg_id`` is in the seen cache."""
+        with self.seen_messages.lock:
+            return msg_id in self.seen_messages.cache
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def penalize(self, peer_id: ID, topic: str) -> None:
+        """Count an invalid message against ``peer_id`` (a REJECT), unless it is us."""
+        scorer = self.gossipsub.scorer
+        if scorer is not None and peer_id != self.my_id:
+            scorer.on_invalid_message(peer_id, topic)
+
+    def score(self, peer_id: ID, topic: str) -> float:
+        """The router's current score of ``peer_id`` on ``topic`` (0.0 without a scorer)."""
+        scorer = self.gossipsub.scorer
+        return 0.0 if scorer is None else float(scorer.score(peer_id, [topic]))
+
+    # -- receiving ---------------------------------------------------------------------------
+
+    async def push_msg(self, msg_forwarder: ID, msg: rpc_pb2.Message) -> None:
+        """Validate and forward one message; never raises (``validator_safety``)."""
+        try:
+            topic = next((t for t in msg.topicIDs if t in self._eth2_validators), None)
+            if topic is None:
+                await super().push_msg(msg_forwarder, msg)
+            else:
+                await self._push_eth2(msg_forwarder, msg, topic, self._eth2_validators[topic])
+        except Exception:
+            self.counters.validator_errors += 1
+            logger.exception("dropping a message from %s after an unexpected error", msg_forwarder)
+
+    async def _push_eth2(
+        self, forwarder: ID, msg: rpc_pb2.Message, topic: str, validator: Eth2TopicValidator
+    ) -> None:
+        if self.is_peer_blacklisted(forwarder):
+            return
+        local = forwarder == self.my_id
+        scorer = self.gossipsub.scorer
+        # Checks that depend on more than (topic, data) come before the seen cache: the
+        # message-id covers only those, so marking such a message seen would let a peer
+        # pre-empt the valid copy of the same data.
+        if not local and scorer is not None and scorer.is_graylisted(forwarder, [topic]):
+            self.counters.graylisted += 1
+            return
+        if len(msg.topicIDs) != 1 or _has_signing_fields(msg):
+            self.counters.not_strict_no_sign += 1
+            self.penalize(forwarder, topic)
+            return
+        prepared = await validator.prepare(forwarder, msg)
+        if prepared is None:
+            self.counters.not_admitted += 1
+            return
+        try:
+            await self._judge_eth2(forwarder, msg, topic, validator, prepared)
+        finally:
+            validator.release(prepared)
+
+    async def _judge_eth2(
+        self,
+        forwarder: ID,
+        msg: rpc_pb2.Message,
+        topic: str,
+        validator: Eth2TopicValidator,
+        prepared: Prepared,
+    ) -> None:
+        msg_id = prepared.msg_id
+        self.message_ids.remember(msg, msg_id)
+        if self.seen_messages.has(msg_id):
+            self.counters.duplicates += 1
+            return
+        # Seen on receipt: copies arriving while this one validates are duplicates.
+        self.seen_messages.add(msg_id)
+        local = forwarder == self.my_id
+        if not local:
+            await self.gossipsub.announce_idontwant(msg_id, msg, forwarder)
+        try:
+            result = await validator.validate(forwarder, msg, prepared)
+        except Exception:
+            self.counters.validator_errors += 1
+            logger.exception("eth2 validator for %s raised; IGNORE", topic)
+            result = ValidationResult.IGNORE
+        scorer = self.gossipsub.scorer
+        if result is ValidationResult.ACCEPT:
+            if scorer is not None and not local:
+                scorer.on_first_delivery(forwarder, topic)
+            await self.router.publish(forwarder, msg)
+        elif result is ValidationResult.REJECT:
+            self.penalize(forwarder, topic)
+
+    # -- publishing --------------------------------------------------------------------------
+
+    async def publish(self, topic_id: str | list[str], data: bytes) -> None:
+        """Publish anonymously (StrictNoSign); the topic's validators run on it, as upstream."""
+        topics = [topic_id] if isinstance(topic_id, str) else list(topic_id)
+        msg = rpc_pb2.Message(data=data, topicIDs=topics)
+        await self.wait_for_send_room(topics, len(data))
+        await self.push_msg(self.my_id, msg)
+
+    async def publish_validated(
+        self,
+        topic: str,
+        data: bytes,
+        *,
+        exclude: ID | None = None,
+        msg_id: bytes | None = None,
+    ) -> bytes:
+        """Publish a message the caller has validated: mark it seen and hand it to the router.
+
+        ``exclude`` is a peer not to send it to (the one it came from); ``msg_id`` its id if the
+        caller computed it already (off the loop). Returns its message-id.
+        """
+        msg = rpc_pb2.Message(data=data, topicIDs=[topic])
+        if msg_id is not None:
+            self.message_ids.remember(msg, msg_id)
+        msg_id = self._msg_id_constructor(msg)
+        self.seen_messages.add(msg_id)
+        await self.wait_for_send_room([topic], len(data))
+        await self.router.publish(exclude if exclude is not None else self.my_id, msg)
+        return msg_id
+
+    async def wait_for_send_room(self, topics: Iterable[str], size: int) -> None:
+        """Back-pressure: wait (at most ``publish_backpressure_timeout``) for queue room."""
+        needed = size + 512  # topic, framing, signed peer record
+        buffers: list[BoundedRpcBuffer] = []
+        for topic in topics:
+            for peer_id in self.peer_topics.get(topic, ()):
+                queue = self.peer_queues.get(peer_id)
+                buffer = None if queue is None else PeerQueues.buffer(queue)
+                if buffer is not None and not buffer.has_room(needed):
+                    buffers.append(buffer)
+        if not buffers:
+            return
+        self.counters.backpressure_waits += 1
+        with trio.move_on_after(self.params.publish_backpressure_timeout) as scope:
+            for buffer in buffers:
+                await buffer.wait_room(needed)
+        if scope.cancelled_caught:
+            self.counters.backpressure_timeouts += 1
+            logger.warning(
+                "publishing although a peer queue is full after %.1f s",
+                self.params.publish_backpressure_timeout,
+            )
