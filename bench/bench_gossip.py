@@ -30,10 +30,8 @@ from collections.abc import Sequence
 
 import trio
 
-from eip8025 import containers
 from eip8025.bls import default_backend
 from eip8025.chain import InMemoryChainView
-from eip8025.engine import ProofEngineUnavailable
 from eip8025.gossip import Seen
 from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.signing import get_execution_proof_envelope_signature
@@ -41,25 +39,18 @@ from eip8025.store import ExecutionProofStore
 from eip8025.testing import FakeProofEngine, fake_proof_data
 from eip8025.verification import SpecContext, get_execution_proof
 from eip8025_p2p.devchain import DevnetChain, DevnetSpec, interop_privkey
-from eip8025_p2p.encoding import compute_message_id, encode_execution_proof
-from eip8025_p2p.gossip_topic import ExecutionProofTopic, GossipEvent
+from eip8025_p2p.encoding import (
+    compute_message_id,
+    encode_execution_proof,
+    execution_proof_topic,
+)
+from eip8025_p2p.gossip_topic import ExecutionProofTopic
 from eip8025_p2p.host import GossipNode
+from eip8025_p2p.pipeline import ProofPipeline, VerdictEvent
 
 PROOF_TYPES = (1, 2, 3, 5, 6)
 SPEC = DevnetSpec(validator_count=8)
 KiB = 1024
-
-
-@dataclasses.dataclass
-class PaddingFakeProofEngine(FakeProofEngine):
-    """**Test double**: the fake proof followed by any padding is accepted (not a proof)."""
-
-    def verify_execution_proof(self, execution_proof: containers.ExecutionProofBase) -> bool:
-        self.verify_calls += 1
-        if self.down:
-            raise ProofEngineUnavailable("switched off")
-        expected = fake_proof_data(execution_proof.public_input, execution_proof.proof_type)
-        return execution_proof.proof_data.startswith(expected)
 
 
 def parse_size(text: str) -> int:
@@ -104,6 +95,7 @@ def make_payload(chain: DevnetChain, seq: int, size: int) -> bytes:
 class BenchNode:
     index: int
     node: GossipNode
+    pipeline: ProofPipeline
     topic: ExecutionProofTopic
 
 
@@ -113,9 +105,16 @@ def build_node(index: int, chain: DevnetChain, slots: int, port: int = 0) -> Ben
     for slot in range(1, slots + 1):
         chain.import_block(view, slot)
     store = ExecutionProofStore(view, SpecContext(config=chain.spec.config, bls=default_backend()))
-    engine = PaddingFakeProofEngine()
-    topic = ExecutionProofTopic(node.pubsub, chain.fork_digest, store, Seen(), engine)
-    return BenchNode(index, node, topic)
+    engine = FakeProofEngine(any_padding=True)  # test double: not a proof system
+    pipeline = ProofPipeline(
+        store,
+        Seen(),
+        engine,
+        topic=execution_proof_topic(chain.fork_digest),
+        head_state=lambda: chain.block(0).state,
+    )
+    topic = ExecutionProofTopic(node.pubsub, chain.fork_digest, pipeline)
+    return BenchNode(index, node, pipeline, topic)
 
 
 def links(count: int, degree: int, seed: int = 1) -> list[tuple[int, int]]:
@@ -177,6 +176,7 @@ async def run_inproc(args: argparse.Namespace, sizes: list[int]) -> list[Result]
     async with contextlib.AsyncExitStack() as stack:
         for bench in nodes:
             await stack.enter_async_context(bench.node.running())
+            await stack.enter_async_context(bench.pipeline.running())
             await stack.enter_async_context(bench.topic.running())
         for a, b in links(args.nodes, args.degree):
             await nodes[a].node.connect(nodes[b].node.addrs[0])
@@ -187,8 +187,8 @@ async def run_inproc(args: argparse.Namespace, sizes: list[int]) -> list[Result]
         done = trio.Event()
 
         def listener(index: int) -> object:
-            def on_event(event: GossipEvent) -> None:
-                if event.stored and event.msg_id in stored_at:
+            def on_event(event: VerdictEvent) -> None:
+                if event.verdict.stored and event.msg_id in stored_at:
                     stored_at[event.msg_id][index] = time.monotonic()
                     if len(stored_at[event.msg_id]) == args.nodes - 1:
                         done.set()
@@ -196,7 +196,7 @@ async def run_inproc(args: argparse.Namespace, sizes: list[int]) -> list[Result]
             return on_event
 
         for bench in nodes:
-            bench.topic.listeners.append(listener(bench.index))  # type: ignore[arg-type]
+            bench.pipeline.listeners.append(listener(bench.index))  # type: ignore[arg-type]
         seq = 0
         for size in sizes:
             result = Result(size)
@@ -232,14 +232,14 @@ async def child_main(args: argparse.Namespace) -> None:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
 
-    def on_event(event: GossipEvent) -> None:
-        if event.stored:
+    def on_event(event: VerdictEvent) -> None:
+        if event.verdict.stored:
             emit(f"stored {event.msg_id.hex()} {time.monotonic():.6f}")
 
-    bench.topic.listeners.append(on_event)
+    bench.pipeline.listeners.append(on_event)
     edges = links(args.nodes, args.degree)
     neighbours = [b for a, b in edges if a == index] + [a for a, b in edges if b == index]
-    async with bench.node.running(), bench.topic.running():
+    async with bench.node.running(), bench.pipeline.running(), bench.topic.running():
         for other in neighbours:
             if other < index:  # the higher index dials
                 peer = GossipNode(secret(other)).peer_id  # only for its id

@@ -37,6 +37,7 @@ __all__ = [
     "sign_execution_proofs",
 ]
 
+
 class ProofGenerator(Protocol):
     """Makes the proof bytes of one proof type for a public input (ours, not the spec's)."""
 

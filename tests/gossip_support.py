@@ -1,7 +1,7 @@
 """Shared helpers of the gossip tests: real py-libp2p nodes on 127.0.0.1 and signed devnet proofs.
 
 Proofs are made for the deterministic devnet chain (:mod:`eip8025_p2p.devchain`) and verified by a
-proof-engine **test double** (:class:`PaddedFakeProofEngine`, a :class:`FakeProofEngine` that also
+proof-engine **test double** (:func:`padded_fake_engine`, a :class:`FakeProofEngine` that also
 accepts non-zero padding so large test payloads stay incompressible). Nothing here is a real proof.
 """
 
@@ -33,18 +33,9 @@ SPEC = DevnetSpec(validator_count=8)
 PROOF_TYPES = (1, 2, 3, 5, 6)  # the default accepted set of the minimal config
 
 
-@dataclasses.dataclass
-class PaddedFakeProofEngine(FakeProofEngine):
-    """**Test double**: :class:`FakeProofEngine` that accepts *any* bytes after the fake proof."""
-
-    def verify_execution_proof(self, execution_proof: containers.ExecutionProofBase) -> bool:
-        self.verify_calls += 1
-        if self.down:
-            from eip8025.engine import ProofEngineUnavailable
-
-            raise ProofEngineUnavailable("fake proof engine is switched off")
-        expected = fake_proof_data(execution_proof.public_input, execution_proof.proof_type)
-        return execution_proof.proof_data.startswith(expected)
+def padded_fake_engine() -> FakeProofEngine:
+    """**Test double**: a :class:`FakeProofEngine` that accepts any padding after the fake proof."""
+    return FakeProofEngine(any_padding=True)
 
 
 class ProofMaker:
@@ -101,7 +92,7 @@ class Peer:
     view: InMemoryChainView
     store: ExecutionProofStore
     seen: Seen
-    engine: PaddedFakeProofEngine
+    engine: FakeProofEngine
     pipeline: ProofPipeline
     topic: ExecutionProofTopic
 
@@ -131,7 +122,7 @@ def make_peer(
     ctx = SpecContext(config=CHAIN.spec.config, bls=default_backend())
     store = ExecutionProofStore(view, ctx)
     seen = Seen()
-    engine = PaddedFakeProofEngine()
+    engine = padded_fake_engine()
     pipeline = ProofPipeline(
         store,
         seen,

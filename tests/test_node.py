@@ -288,6 +288,31 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
     assert done["payloads_accepted"] == 2 and done["stored"] == 10
 
 
+async def test_prover_does_not_sign_again_what_it_signed_before_a_restart(
+    mock_clock: MockClock,
+) -> None:
+    """Seen marks restored from a datadir name (block, type, key) attempts: not proven again."""
+    config = node_config(
+        0, proof_generation=True, validator_keys=(ProverIdentity(0, interop_privkey(0)),), slots=1
+    )
+    node, events, control = make_node(config)
+    genesis = math.floor(time.time())
+    block = DevnetChain(config.devnet_spec(genesis)).block(1)
+    for proof_type in (1, 2):  # as NodeStorage.restore_seen leaves them
+        node.seen.mark((block.root, proof_type, 0), bytes([proof_type]) * 32, 1)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(node.run)
+        await events.wait(lambda: bool(events.of("ready")))
+        control.set_genesis(genesis)
+        await events.wait(lambda: bool(events.of("genesis")))
+        mock_clock.jump(1.0)
+        await events.wait(lambda: len(events.of("published")) == 3)
+        await events.wait(lambda: bool(events.of("accepted")))
+        node.stop.set()
+    assert sorted(e["proof_type"] for e in events.of("published")) == [3, 5, 6]
+    assert all(e["result"] == "accept" for e in events.of("published"))
+
+
 async def test_prover_byzantine_prover_and_late_verifier() -> None:
     """An honest prover (two keys), a byzantine prover and a verifier whose blocks arrive late."""
     honest, h_events, h_control = make_node(

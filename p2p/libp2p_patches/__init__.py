@@ -23,8 +23,8 @@ Patch table: default -> effect -> what we changed.
 ``spam_limit``
     default: 10 messages/s per peer and topic, our own publishes included; excess dropped silently.
     effect: a burst of 30 proofs arrives as 10.
-    change: ``spam_protection_enabled=False``; floods are bounded by the validation queue of the
-    topic adapter (:mod:`eip8025_p2p.gossip_topic`) instead.
+    change: ``spam_protection_enabled=False``; floods are bounded by the admission queue of the
+    proof pipeline (:mod:`eip8025_p2p.pipeline`) instead.
 ``subscription_limit``
     default: at most 100 topics per remote peer.
     effect: an eth2 peer (attnets, syncnets, data columns, globals: > 200 topics) has its later

@@ -64,9 +64,12 @@ class ProverService:
 
     async def prove(self, block: DevBlock) -> None:
         """Prove, sign and publish every assigned type of ``block``."""
-        for identity, types in self.assignments:
+        for identity, assigned in self.assignments:
             if self.byzantine:
-                await self._publish_forged(block, types, identity)
+                await self._publish_forged(block, assigned, identity)
+                continue
+            types = self._not_yet_attempted(block.root, assigned, identity.validator_index)
+            if not types:
                 continue
             started = time.perf_counter()
             sign = functools.partial(
@@ -99,6 +102,13 @@ class ProverService:
                         verdict.reason,
                     )
                 self._published(block.slot, outcome.proof_type, identity, verdict.outcome.value)
+
+    def _not_yet_attempted(
+        self, root: bytes, types: tuple[int, ...], validator_index: int
+    ) -> tuple[int, ...]:
+        """The types this key has not signed for ``root`` yet (a restarted node resumes a slot)."""
+        provers = self.pipeline.seen.execution_proof_provers
+        return tuple(t for t in types if (root, t, validator_index) not in provers)
 
     async def _publish_forged(
         self, block: DevBlock, types: tuple[int, ...], identity: ProverIdentity
