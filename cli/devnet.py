@@ -65,6 +65,12 @@ def register(subparsers: Any) -> None:
         "removed after a successful run)",
     )
     parser.add_argument("--summary-json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument(
+        "--submit-via-api",
+        action="store_true",
+        help="verifiers serve the Beacon API and honest provers POST their proofs to it "
+        "(zkboost's way) instead of publishing them on gossip",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -83,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
         spec_profile=args.spec_profile,
         datadir=args.datadir,
         summary_json=args.summary_json,
+        submit_via_api=args.submit_via_api,
     )
     overrides: dict[str, Any] = {}
     if args.proof_types is not None:

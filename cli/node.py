@@ -193,6 +193,23 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--metrics-address", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument(
+        "--http-port",
+        type=_port,
+        default=None,
+        metavar="PORT",
+        help="serve the Beacon API (POST /eth/v1/beacon/execution_proofs, node endpoints, "
+        "events) on http://ADDRESS:PORT (0 picks a port; the ready line has the URL)",
+    )
+    parser.add_argument("--http-address", default="127.0.0.1", help="default 127.0.0.1")
+    parser.add_argument(
+        "--submit-to",
+        metavar="URL",
+        default=None,
+        help="with --proof-generation: POST signed proofs to this beacon node's "
+        "/eth/v1/beacon/execution_proofs (ours or another client's, like zkboost) instead of "
+        "publishing them on gossip",
+    )
+    parser.add_argument(
         "--genesis-time",
         type=_genesis,
         default=None,
@@ -290,6 +307,9 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
         byzantine=args.byzantine,
         metrics_address=args.metrics_address,
         metrics_port=args.metrics_port,
+        http_address=args.http_address,
+        http_port=args.http_port,
+        submit_to=args.submit_to,
         name=args.name,
         validator_count=args.devnet_validators,
         spec_profile=args.spec_profile,

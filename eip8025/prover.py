@@ -27,6 +27,7 @@ from eip8025.containers import (
 )
 from eip8025.engine import ProofEngine, ProofEngineError
 from eip8025.signing import get_execution_proof_envelope_signature
+from eip8025.signing_protection import SigningProtection
 from eip8025.verification import SpecContext, get_new_payload_request, get_public_input
 
 __all__ = [
@@ -84,11 +85,14 @@ def sign_execution_proofs(
     prover: ProverIdentity,
     *,
     ctx: SpecContext,
+    protection: SigningProtection | None = None,
 ) -> list[ProofOutcome]:
     """Generate and sign proofs of ``proof_types`` for one payload envelope (not validated).
 
     Generation failures are reported per type in the outcomes, never raised, so one failing
-    proof type does not stop the others.
+    proof type does not stop the others. With ``protection``, each envelope is recorded before
+    it is signed, and a type for which ``prover`` already signed a *different* envelope of this
+    block is refused (an outcome with an error, no signature).
     """
     profile = ctx.profile
     beacon_block_root = payload_envelope.beacon_block_root
@@ -108,6 +112,22 @@ def sign_execution_proofs(
         envelope = profile.ExecutionProofEnvelope(
             proof_data=proof_data, proof_type=proof_type, beacon_block_root=beacon_block_root
         )
+        if protection is not None and not protection.record_signing(
+            prover.validator_index,
+            beacon_block_root,
+            proof_type,
+            envelope.hash_tree_root(),
+            state.slot,
+        ):
+            outcomes.append(
+                ProofOutcome(
+                    proof_type,
+                    None,
+                    f"refused to sign: validator {prover.validator_index} already signed a "
+                    f"different proof of type {proof_type} for this block",
+                )
+            )
+            continue
         signature = get_execution_proof_envelope_signature(
             state, envelope, prover.privkey, preset=ctx.preset, bls=ctx.bls
         )

@@ -35,6 +35,7 @@ __all__ = [
     "decode_execution_proof",
     "encode_execution_proof",
     "execution_proof_topic",
+    "prepare_envelope",
     "prepare_message",
     "snappy_uncompressed_length",
 ]
@@ -165,3 +166,19 @@ def prepare_message(topic: str, data: bytes, profile: SpecProfile) -> PreparedMe
     except (DeserializationError, ValueError, TypeError) as exc:
         return PreparedMessage(data, msg_id, None, f"invalid SSZ: {exc}")
     return PreparedMessage(data, msg_id, envelope)
+
+
+def prepare_envelope(
+    topic: str, signed: SignedExecutionProofEnvelopeBase, profile: SpecProfile
+) -> PreparedMessage:
+    """A decoded envelope (our own, or one from an API) as the message we would publish.
+
+    Serializes and compresses once; the message-id comes from the serialization, so nothing is
+    decompressed again (run it off the event loop). Raises ValueError if it is oversized.
+    """
+    raw = signed.encode_bytes()
+    bound = profile.max_signed_execution_proof_envelope_size
+    if len(raw) > bound:
+        raise ValueError(f"{len(raw)} bytes exceed {bound}")
+    data = bytes(cramjam.snappy.compress_raw(raw))
+    return PreparedMessage(data, _message_id(topic, data, raw), signed)

@@ -119,6 +119,22 @@ class GossipNode:
         """This node's ENR (``eproof`` set) with its IP and bound TCP port."""
         return ENR.create(self.secret, seq=seq, ip=self.ip, tcp=self.tcp_port, fork_id=fork_id)
 
+    def connected_peers(self) -> list[tuple[ID, str, str]]:
+        """``(peer id, remote multiaddr, "inbound" | "outbound")`` of every connected peer."""
+        swarm = self.host.get_network()
+        peers = []
+        for peer_id in self.host.get_connected_peers():
+            connections = swarm.get_connections(peer_id)
+            if not connections:
+                continue
+            connection = connections[0]
+            addresses = connection.get_transport_addresses()
+            address = f"{addresses[0]}/p2p/{peer_id.to_base58()}" if addresses else ""
+            direction = getattr(connection, "direction", None)
+            outbound = direction is not None and int(direction) == 1  # rcmgr Direction.OUTBOUND
+            peers.append((peer_id, address, "outbound" if outbound else "inbound"))
+        return peers
+
     async def connect(
         self, target: ENR | multiaddr.Multiaddr | str, *, timeout: float = 10.0
     ) -> ID:

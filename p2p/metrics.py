@@ -32,6 +32,10 @@ Metric names (all prefixed ``eip8025_``):
 ``payload_acceptance_latency_seconds``
     slot start -> k-of-n met on this node (histogram); ``payloads_accepted_total``.
 ``proofs_published_total{proof_type,result}``, ``blocks_imported_total``, ``head_slot``.
+``api_<counter>_total``
+    with ``--http-port``: Beacon API uploads (``requests``, ``proofs``, ``accepted``,
+    ``parked``, ``known``, ``failed``, ``unjudged``, ``busy``, ``slow``, ``malformed``) and
+    event-stream subscribers dropped for lagging; ``api_event_subscribers`` (gauge).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from .pipeline import PipelineCounters, VerdictEvent
 __all__ = ["InstrumentedProofEngine", "MetricsServer", "NodeMetrics", "scalar_counter_names"]
 
 PREFIX = "eip8025_"
+API_GAUGES = frozenset({"event_subscribers"})
 LATENCY_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 24.0)
 VERIFY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -75,6 +80,7 @@ class _Snapshot:
     peers: int = 0
     mesh_peers: int = 0
     scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    api: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 class _SnapshotCollector(Collector):
@@ -123,6 +129,13 @@ class _SnapshotCollector(Collector):
         for peer, score in sorted(snap.scores.items()):
             scores.add_metric([peer], score)
         yield scores
+        for name, value in sorted(snap.api.items()):
+            if name in API_GAUGES:
+                yield GaugeMetricFamily(PREFIX + f"api_{name}", f"Beacon API {name}", value=value)
+            else:
+                counter = CounterMetricFamily(PREFIX + f"api_{name}", f"Beacon API {name}")
+                counter.add_metric([], value)
+                yield counter
 
 
 class NodeMetrics:
@@ -171,6 +184,7 @@ class NodeMetrics:
         self._stored: dict[int, int] = {}
         self._topic: ExecutionProofTopic | None = None
         self._node: GossipNode | None = None
+        self._api: Callable[[], dict[str, int]] | None = None
         registry.register(_SnapshotCollector(self))
 
     def record_acceptance(self, latency: float) -> None:
@@ -186,6 +200,10 @@ class NodeMetrics:
         self._node = node
         self._topic = topic
         topic.pipeline.listeners.append(self._on_event)
+
+    def attach_api(self, counters: Callable[[], dict[str, int]]) -> None:
+        """Export the Beacon API's counters (``api_<name>_total``; subscribers as a gauge)."""
+        self._api = counters
 
     def _on_event(self, event: VerdictEvent) -> None:
         verdict = event.verdict
@@ -216,6 +234,7 @@ class NodeMetrics:
             peers=peer_count,
             mesh_peers=mesh_count,
             scores=scores,
+            api={} if self._api is None else dict(self._api()),
         )
 
     def exposition(self) -> bytes:
@@ -246,6 +265,7 @@ class NodeMetrics:
             "pending_released": snap.scalars.get("pending_released", 0),
             "payloads_accepted": self.accepted,
             "peers": snap.peers,
+            "api": dict(snap.api),
         }
 
 

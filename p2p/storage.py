@@ -2,7 +2,8 @@
 
 :class:`NodeStorage` is the store's :class:`~eip8025.store.ProofArchive` (verified proof
 envelopes on disk, not in RAM; the payloads that met the policy) and the pipeline's
-:class:`~eip8025_p2p.pipeline.Journal` (``Seen`` marks, provers caught signing invalid proofs).
+:class:`~eip8025_p2p.pipeline.Journal` (``Seen`` marks, provers caught signing invalid proofs)
+and the prover's :class:`~eip8025.signing_protection.SigningProtection` (what it signed).
 Everything is keyed by block and pruned at finality like the memory state.
 
 Durability. Every write is its own transaction, committed before the caller goes on (a proof is
@@ -53,11 +54,21 @@ CREATE TABLE IF NOT EXISTS seen_provers (
 CREATE TABLE IF NOT EXISTS invalid_provers (
     validator INTEGER NOT NULL, root BLOB NOT NULL, proof_type INTEGER NOT NULL,
     slot INTEGER NOT NULL, PRIMARY KEY (validator, root, proof_type));
+CREATE TABLE IF NOT EXISTS signed_envelopes (
+    validator INTEGER NOT NULL, root BLOB NOT NULL, proof_type INTEGER NOT NULL,
+    envelope_root BLOB NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (validator, root, proof_type));
 CREATE INDEX IF NOT EXISTS proofs_slot ON proofs (slot);
 CREATE INDEX IF NOT EXISTS seen_roots_slot ON seen_roots (slot);
 CREATE INDEX IF NOT EXISTS seen_provers_slot ON seen_provers (slot);
 """
-_PRUNED: Final = ("proofs", "accepted", "seen_roots", "seen_provers", "invalid_provers")
+_PRUNED: Final = (
+    "proofs",
+    "accepted",
+    "seen_roots",
+    "seen_provers",
+    "invalid_provers",
+    "signed_envelopes",
+)
 
 
 class NodeStorageError(Exception):
@@ -231,3 +242,43 @@ class NodeStorage:
             seen.execution_proof_provers.add((bytes(root), int(proof_type), int(validator)))
             seen.block_slots[bytes(root)] = int(slot)
         return len(seen.block_slots)
+
+    # -- SigningProtection ---------------------------------------------------------------------
+
+    def signed_envelope_root(
+        self, validator_index: int, beacon_block_root: bytes, proof_type: int
+    ) -> bytes | None:
+        """See :meth:`eip8025.signing_protection.SigningProtection.signed_envelope_root`."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT envelope_root FROM signed_envelopes "
+                "WHERE validator = ? AND root = ? AND proof_type = ?",
+                (validator_index, beacon_block_root, proof_type),
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def record_signing(
+        self,
+        validator_index: int,
+        beacon_block_root: bytes,
+        proof_type: int,
+        envelope_root: bytes,
+        slot: int,
+    ) -> bool:
+        """Committed before it returns: see ``SigningProtection.record_signing``."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO signed_envelopes "
+                "(validator, root, proof_type, envelope_root, slot) VALUES (?, ?, ?, ?, ?)",
+                (validator_index, beacon_block_root, proof_type, envelope_root, slot),
+            )
+            row = db.execute(
+                "SELECT envelope_root FROM signed_envelopes "
+                "WHERE validator = ? AND root = ? AND proof_type = ?",
+                (validator_index, beacon_block_root, proof_type),
+            ).fetchone()
+        return bytes(row[0]) == envelope_root
+
+    def prune_signings(self, finalized_slot: int) -> None:
+        """See :meth:`eip8025.signing_protection.SigningProtection.prune_signings`."""
+        self._write("DELETE FROM signed_envelopes WHERE slot < ?", (finalized_slot,))

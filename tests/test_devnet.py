@@ -142,6 +142,31 @@ def test_devnet_every_verifier_accepts_every_payload(tmp_path: Path) -> None:
     assert not Path(data["datadir"]).exists()  # the temporary datadir is removed after success
 
 
+def test_devnet_provers_submit_through_the_verifiers_api(tmp_path: Path) -> None:
+    code, output, data = run_devnet(
+        tmp_path, "--verifiers", "2", "--slots", "2", "--submit-via-api"
+    )
+    assert code == 0, output
+    assert "Beacon API, POST /eth/v1/beacon/execution_proofs" in output
+    assert "provers' proofs by result: submitted 10" in output  # 5 provers x 2 slots
+    api_proofs = {
+        verifier: sum(
+            value
+            for name, _, value in data["metrics"][verifier]
+            if name == "eip8025_api_proofs_total"
+        )
+        for verifier in ("verifier-0", "verifier-1")
+    }
+    assert api_proofs == {"verifier-0": 6, "verifier-1": 4}  # provers 1,3,6 -> 0; 2,5 -> 1
+    for verifier in ("verifier-0", "verifier-1"):
+        assert data["nodes"][verifier]["done"]["payloads_accepted"] == 2
+        assert data["nodes"][verifier]["done"]["api"]["failed"] == 0
+    for prover in ("prover-1", "prover-6"):
+        published = data["nodes"][prover]["done"]["published"]
+        assert published == 0  # nothing went out through the prover's own gossip publish
+    assert_children_gone(data)
+
+
 @pytest.mark.slow
 def test_devnet_byzantine_and_offline_prover(tmp_path: Path) -> None:
     """prover-5 sends invalid proofs, prover-6 is down: 3 honest provers still make 3-of-5.

@@ -249,6 +249,7 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
         validator_keys=(ProverIdentity(0, interop_privkey(0)),),
         slots=2,
         metrics_port=0,
+        http_port=0,
     )
     node, events, control = make_node(config)
     async with trio.open_nursery() as nursery:
@@ -264,7 +265,14 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
         ready = events.of("ready")[0]
         async with httpx.AsyncClient() as client:
             text = (await client.get(ready["metrics"])).text
+            identity = (await client.get(ready["api"] + "/eth/v1/node/identity")).json()
+            head = (await client.get(ready["api"] + "/eth/v1/beacon/execution_proofs/head")).json()
+            syncing = (await client.get(ready["api"] + "/eth/v1/node/syncing")).json()
         node.stop.set()
+    assert identity["data"]["peer_id"] == ready["peer_id"]
+    assert identity["data"]["enr"] == ready["enr"]
+    assert [d["proof_type"] for d in head["data"]] == ["1", "2", "3", "5", "6"]
+    assert syncing["data"]["head_slot"] == "2" and syncing["data"]["is_syncing"] is False
     chain = DevnetChain(config.devnet_spec(control.genesis or 0))
     accepted = events.of("accepted")
     assert [(e["slot"], e["root"]) for e in accepted] == [
@@ -291,15 +299,16 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
 async def test_prover_does_not_sign_again_what_it_signed_before_a_restart(
     mock_clock: MockClock,
 ) -> None:
-    """Seen marks restored from a datadir name (block, type, key) attempts: not proven again."""
+    """What a key signed (the signing protection, e.g. a datadir's) is not proven again."""
     config = node_config(
         0, proof_generation=True, validator_keys=(ProverIdentity(0, interop_privkey(0)),), slots=1
     )
     node, events, control = make_node(config)
     genesis = math.floor(time.time())
     block = DevnetChain(config.devnet_spec(genesis)).block(1)
-    for proof_type in (1, 2):  # as NodeStorage.restore_seen leaves them
-        node.seen.mark((block.root, proof_type, 0), bytes([proof_type]) * 32, 1)
+    assert node.prover is not None
+    for proof_type in (1, 2):  # as a datadir keeps them across a restart
+        node.prover.protection.record_signing(0, block.root, proof_type, bytes(32), 1)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(node.run)
         await events.wait(lambda: bool(events.of("ready")))

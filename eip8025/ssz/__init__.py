@@ -17,6 +17,7 @@ from eip8025.ssz.sedes import (
     ProgressiveContainerSedes,
     ProgressiveList,
     decode,
+    split_variable_elements,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "mix_in_length",
     "sedes_of",
     "set_layer_hasher",
+    "split_variable_elements",
 ]

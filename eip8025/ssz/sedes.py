@@ -52,6 +52,7 @@ __all__ = [
     "Sedes",
     "decode",
     "is_basic",
+    "split_variable_elements",
 ]
 
 OFFSET_SIZE = 4
@@ -162,8 +163,24 @@ def _decode_homogeneous(
         if max_length is not None and count > max_length:
             raise DeserializationError(f"{count} elements exceed the list limit {max_length}")
         return tuple(decode(element, view[i * size : (i + 1) * size]) for i in range(count))
+    return tuple(decode(element, part) for part in split_variable_elements(view, max_length))
+
+
+def split_variable_elements(
+    data: bytes | memoryview, max_length: int | None = None
+) -> list[memoryview]:
+    """The serialized elements of a list of variable-size elements, without decoding them.
+
+    Checks the offsets strictly (first offset a multiple of 4 that ends the offset table, every
+    offset monotonic and in bounds), so a caller can decode and judge each element on its own.
+
+    Raises:
+        DeserializationError: Malformed offsets, or more than ``max_length`` elements.
+    """
+    view = memoryview(data)
+    total = len(view)
     if total == 0:
-        return ()
+        return []
     if total < OFFSET_SIZE:
         raise DeserializationError("list of variable-size elements is shorter than one offset")
     first = _read_offset(view, 0)
@@ -174,7 +191,7 @@ def _decode_homogeneous(
         raise DeserializationError(f"{count} elements exceed the list limit {max_length}")
     offsets = [_read_offset(view, i * OFFSET_SIZE) for i in range(count)]
     bounds = _checked_bounds(offsets, total)
-    return tuple(decode(element, view[bounds[i] : bounds[i + 1]]) for i in range(count))
+    return [view[bounds[i] : bounds[i + 1]] for i in range(count)]
 
 
 def _encode_homogeneous(values: Sequence[Any], element: Sedes) -> bytes:

@@ -63,6 +63,9 @@ class DevnetConfig:
     summary_json: str | None = None
     validator_count: int = 64
     spec_profile: str = DEFAULT_PROFILE.name
+    submit_via_api: bool = False
+    """Verifiers serve the Beacon API; honest provers POST their proofs to it (``--submit-to``)
+    instead of publishing on gossip. Prover ``i`` submits to verifier ``i mod verifiers``."""
 
     @property
     def provers(self) -> int:
@@ -130,6 +133,10 @@ class NodePlan:
     byzantine: bool = False
     offline: bool = False
     port: int = 0
+    http_port: int | None = None
+    """The Beacon API port of a verifier (``submit_via_api``)."""
+    submit_to: str | None = None
+    """The API a prover submits to (``submit_via_api``)."""
 
     @property
     def label(self) -> str:

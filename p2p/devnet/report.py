@@ -132,6 +132,8 @@ class Report:
                 f"at {len(scores)} nodes"
             )
         self._node_table(metrics)
+        if self.config.submit_via_api:
+            self._api_table(metrics)
         return self._verdict(accepted, total, counted_byzantine, problems)
 
     def _node_table(self, metrics: dict[str, list[Sample]]) -> None:
@@ -168,6 +170,32 @@ class Report:
                 f"{int(metric(name, 'eip8025_gossip_pending_released_total')):>7}"
                 f"{int(metric(name, 'eip8025_peers')):>7}{verify:>11}"
             )
+
+    def _api_table(self, metrics: dict[str, list[Sample]]) -> None:
+        columns = ("requests", "proofs", "accepted", "parked", "known", "failed", "unjudged")
+        self.say("")
+        self.say("  Beacon API, POST /eth/v1/beacon/execution_proofs (provers submit, not gossip)")
+        self.say(f"  {'node':<12}" + "".join(f"{c:>10}" for c in columns))
+        for plan in self.plans:
+            if plan.role != "verifier" or plan.offline:
+                continue
+            values = {
+                n.removeprefix("eip8025_api_").removesuffix("_total"): v
+                for n, _, v in metrics.get(plan.name, ())
+                if n.startswith("eip8025_api_")
+            }
+            self.say(
+                f"  {plan.name:<12}" + "".join(f"{int(values.get(c, 0)):>10}" for c in columns)
+            )
+        results: dict[str, float] = {}
+        for plan in self.plans:
+            for n, labels, v in metrics.get(plan.name, ()):
+                if n == "eip8025_proofs_published_total" and plan.role == "prover":
+                    results[labels.get("result", "?")] = (
+                        results.get(labels.get("result", "?"), 0) + v
+                    )
+        text = ", ".join(f"{k} {int(v)}" for k, v in sorted(results.items())) or "none"
+        self.say(f"  provers' proofs by result: {text}")
 
     def _verdict(
         self,

@@ -82,6 +82,8 @@ class Supervisor:
             command += ["--proof-engine", config.proof_engine]
         if plan.role == "verifier":
             command.append("--stateless-validation")
+            if plan.http_port is not None:
+                command += ["--http-port", str(plan.http_port)]
         else:
             assert plan.validator_index is not None
             command += ["--proof-generation", "--generate-proof-types", str(plan.proof_type)]
@@ -91,6 +93,8 @@ class Supervisor:
             ]
             if plan.byzantine:
                 command.append("--byzantine")
+            elif plan.submit_to is not None:
+                command += ["--submit-to", plan.submit_to]
         earlier = online[: online.index(plan)]
         if earlier:
             command += ["--peers", ",".join(p.multiaddr() for p in earlier)]
@@ -98,8 +102,18 @@ class Supervisor:
 
     def prepare(self, plans: list[NodePlan], online: list[NodePlan]) -> None:
         """Reserve ports for the online nodes; write every node's datadir and key."""
-        for plan, port in zip(online, reserve_ports(len(online)), strict=True):
+        verifiers = [p for p in online if p.role == "verifier"]
+        api = self.config.submit_via_api
+        ports = reserve_ports(len(online) + (len(verifiers) if api else 0))
+        for plan, port in zip(online, ports, strict=False):
             plan.port = port
+        if api:
+            for verifier, port in zip(verifiers, ports[len(online) :], strict=True):
+                verifier.http_port = port
+            provers = [p for p in online if p.role == "prover"]
+            for index, prover in enumerate(provers):
+                target = verifiers[index % len(verifiers)]
+                prover.submit_to = f"http://127.0.0.1:{target.http_port}"
         for plan in plans:
             directory = os.path.join(self.datadir, plan.name)
             os.makedirs(directory, exist_ok=True)

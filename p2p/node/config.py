@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -27,6 +28,7 @@ from eip8025.engine import ProofEngine
 from eip8025.profiles import DEFAULT_PROFILE
 from eip8025.prover import ProverIdentity
 
+from ..api import ApiConfig
 from ..devchain import DevnetChain, DevnetSpec
 from ..enr import ENR, ENRError
 
@@ -86,12 +88,21 @@ class NodeConfig:
     """Fault injection: publish invalid proofs with valid signatures (never on a real network)."""
     metrics_address: str = "127.0.0.1"
     metrics_port: int | None = None
+    submit_to: str | None = None
+    """With ``proof_generation``: POST signed proofs to this beacon node's API, not gossip."""
+    http_address: str = "127.0.0.1"
+    http_port: int | None = None
+    """The Beacon API's port (None: no API; 0: pick one)."""
     name: str = "node"
     ready_timeout: float = 30.0
     spec_profile: str = DEFAULT_PROFILE.name
     """The spec profile name (``--spec-profile``)."""
     datadir: str | None = None
     """Where the node key and the node's state (SQLite) live; None: nothing survives."""
+
+    def api_config(self) -> ApiConfig:
+        """The Beacon API's address and bounds."""
+        return ApiConfig(address=self.http_address, port=self.http_port or 0)
 
     @property
     def proven_types(self) -> tuple[int, ...]:
@@ -237,6 +248,12 @@ def check_node_config(config: NodeConfig, engine: ProofEngine) -> AcceptancePoli
                 f"the proof engine verifies only {usable} of the accepted types "
                 f"{sorted(config.proof_types)}: {policy.description} can never be met"
             )
+    if config.submit_to is not None:
+        if not config.proof_generation:
+            raise NodeConfigError("--submit-to needs --proof-generation")
+        parsed = urllib.parse.urlsplit(config.submit_to)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise NodeConfigError(f"--submit-to {config.submit_to!r}: expected http(s)://HOST:PORT")
     if config.proof_generation:
         wanted = config.proven_types
         outside = sorted(set(wanted) - set(config.proof_types))

@@ -61,6 +61,8 @@ class ReadyEvent(NodeEvent):
     multiaddr: str
     listen: str
     metrics: str | None
+    api: str | None
+    """The Beacon API's URL (``--http-port``)."""
     roles: list[str]
     byzantine: bool
     proof_types: list[int]
@@ -163,6 +165,8 @@ class DoneEvent(NodeEvent):
     pending_released: int
     payloads_accepted: int
     peers: int
+    api: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Beacon API counters (empty without ``--http-port``)."""
 
 
 _KINDS: dict[str, type[NodeEvent]] = {

@@ -36,16 +36,20 @@ from eip8025.containers import FAR_FUTURE_EPOCH, ENRForkID
 from eip8025.engine import ChainIdGuard
 from eip8025.gossip import Seen
 from eip8025.prover import ProofBackend
+from eip8025.signing_protection import MemorySigningProtection
 from eip8025.store import ExecutionProofStore
 from eip8025.verification import SpecContext
 
+from ..api import ApiServer
 from ..devchain import DevBlock, DevnetChain
 from ..encoding import execution_proof_topic
+from ..enr import ENR
 from ..gossip_topic import ExecutionProofTopic
 from ..host import GossipNode
 from ..metrics import InstrumentedProofEngine, MetricsServer, NodeMetrics
 from ..pipeline import ProofPipeline, VerdictEvent
 from ..storage import STATE_FILE, NodeStorage, NodeStorageError
+from .api_view import NodeApiView
 from .clock import SlotSchedule, TrioUnixClock, UnixClock
 from .config import NodeConfig, NodeConfigError, check_node_config, spec_config
 from .control import Control
@@ -61,6 +65,7 @@ from .events import (
 )
 from .peering import StaticPeers
 from .prover import ProverService
+from .submitter import ProofSubmitter
 
 __all__ = ["PRUNE_DEPTH", "DevnetNode", "run_with_signals"]
 
@@ -134,6 +139,8 @@ class DevnetNode:
                 topic=self.topic,
                 metrics=self.metrics,
                 emit=emit,
+                protection=self.storage or MemorySigningProtection(),
+                submitter=None if config.submit_to is None else ProofSubmitter(config.submit_to),
                 byzantine=config.byzantine,
             )
         self.chain: DevnetChain | None = None
@@ -146,6 +153,10 @@ class DevnetNode:
         """Blocks scheduled or imported (a proof may name a block before it arrives)."""
         self._head: DevBlock | None = None
         self.metrics_server: MetricsServer | None = None
+        self.api: ApiServer | None = None
+        if config.http_port is not None:
+            self.api = ApiServer(NodeApiView(self), config.api_config())
+            self.metrics.attach_api(self.api.counters)
 
     def _open_storage(self) -> NodeStorage | None:
         if self.config.datadir is None:
@@ -172,6 +183,24 @@ class DevnetNode:
             accepted=accepted,
             finalized_slot=finalized,
         )
+
+    @property
+    def head_block(self) -> DevBlock | None:
+        """The last imported block (None before the first)."""
+        return self._head
+
+    def slot_of_root(self, root: bytes) -> int | None:
+        """The slot of a recent (unpruned) block."""
+        return self._slot_of_root.get(root)
+
+    def enr(self) -> ENR:
+        """This node's ENR: address, ``eth2`` fork id, ``eproof`` (valid while running)."""
+        fork_id = ENRForkID(
+            fork_digest=self.fork_digest,
+            next_fork_version=bytes(4),
+            next_fork_epoch=FAR_FUTURE_EPOCH,
+        )
+        return self.node.enr(fork_id=fork_id)
 
     def head_state(self) -> BeaconStateView | None:
         """The state of the last imported block (genesis before the first)."""
@@ -200,6 +229,9 @@ class DevnetNode:
                     self.metrics_server = self.metrics.serve(
                         self.config.metrics_address, self.config.metrics_port
                     )
+                if self.api is not None:
+                    url = await nursery.start(self.api.serve)
+                    logger.info("Beacon API on %s", url)
                 if self.control is not None:
                     nursery.start_soon(self.control.run)
                 nursery.start_soon(self._refresh_metrics)
@@ -249,11 +281,6 @@ class DevnetNode:
 
     def _ready_event(self, missing: list[str]) -> ReadyEvent:
         config = self.config
-        fork_id = ENRForkID(
-            fork_digest=self.fork_digest,
-            next_fork_version=bytes(4),
-            next_fork_epoch=FAR_FUTURE_EPOCH,
-        )
         server = self.metrics_server
         roles = [
             role
@@ -266,12 +293,13 @@ class DevnetNode:
         return ReadyEvent(
             name=config.name,
             peer_id=self.node.peer_id.to_base58(),
-            enr=self.node.enr(fork_id=fork_id).to_text(),
+            enr=self.enr().to_text(),
             multiaddr=str(self.node.addrs[0]),
             listen=f"{config.listen_ip}:{self.node.tcp_port}",
             metrics=None
             if server is None
             else f"http://{config.metrics_address}:{server.port}/metrics",
+            api=None if self.api is None else self.api.url,
             roles=roles,
             byzantine=config.byzantine,
             proof_types=list(config.proof_types),
@@ -324,6 +352,8 @@ class DevnetNode:
         released = self.pipeline.on_block(block.root)
         self.metrics.blocks_imported.inc()
         self.metrics.head_slot.set(block.slot)
+        if self.api is not None:
+            self.api.on_block(block.slot, block.root)
         self.emit(
             BlockEvent(
                 name=self.config.name,

@@ -1,9 +1,16 @@
-"""The prover role of a node: for each new payload, prove, sign, validate once and publish.
+"""The prover role of a node: for each new payload, prove, sign, then publish or submit.
 
 Proof types are grouped by the validator key that signs them (round-robin over the keys).
-Proving and signing run in a worker thread (:func:`eip8025.prover.sign_execution_proofs`); each
-signed proof then goes through :meth:`~eip8025_p2p.pipeline.ProofPipeline.publish`, which
-validates it exactly once, like a received proof, stores it and broadcasts it.
+Proving and signing run in a worker thread (:func:`eip8025.prover.sign_execution_proofs`), with
+the node's :class:`~eip8025.signing_protection.SigningProtection`: what a key signed is recorded
+(in the datadir, when there is one) before the signature exists, a key never signs two different
+proofs for one (block, type), and a (block, type) a key already signed - before a restart, say -
+is not proven again. Each signed proof then either
+
+* goes through :meth:`~eip8025_p2p.pipeline.ProofPipeline.publish`, which validates it exactly
+  once, like a received proof, stores it and broadcasts it on gossip; or
+* with ``--submit-to URL``, is POSTed to that beacon node's API (:mod:`.submitter`), which
+  validates, stores and gossips it - zkboost's way.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from collections.abc import Callable, Sequence
 
 import trio
 
+from eip8025.containers import SignedExecutionProofEnvelopeBase
 from eip8025.engine import ProofEngineError
 from eip8025.prover import ProofGenerator, ProverIdentity, sign_execution_proofs
+from eip8025.signing_protection import SigningProtection
 from eip8025.verification import SpecContext
 
 from ..devchain import DevBlock
@@ -26,6 +35,7 @@ from ..metrics import NodeMetrics
 from ..pipeline import Outcome, ProofPipeline
 from .events import NodeEvent, PublishedEvent
 from .faults import forge_proofs
+from .submitter import ProofSubmitter
 
 __all__ = ["ProverService"]
 
@@ -47,6 +57,8 @@ class ProverService:
         topic: ExecutionProofTopic,
         metrics: NodeMetrics,
         emit: Callable[[NodeEvent], None],
+        protection: SigningProtection,
+        submitter: ProofSubmitter | None = None,
         byzantine: bool = False,
     ) -> None:
         self.name = name
@@ -57,6 +69,8 @@ class ProverService:
         self.metrics = metrics
         self.emit = emit
         self.byzantine = byzantine
+        self.protection = protection
+        self.submitter = submitter
         groups: dict[int, list[int]] = {}
         for i, proof_type in enumerate(proof_types):
             groups.setdefault(i % len(keys), []).append(proof_type)
@@ -68,7 +82,7 @@ class ProverService:
             if self.byzantine:
                 await self._publish_forged(block, assigned, identity)
                 continue
-            types = self._not_yet_attempted(block.root, assigned, identity.validator_index)
+            types = self._not_yet_signed(block.root, assigned, identity.validator_index)
             if not types:
                 continue
             started = time.perf_counter()
@@ -80,9 +94,11 @@ class ProverService:
                 types,
                 identity,
                 ctx=self.ctx,
+                protection=self.protection,
             )
             outcomes = await trio.to_thread.run_sync(sign)
             elapsed = time.perf_counter() - started
+            signed = []
             for outcome in outcomes:
                 if outcome.signed is None:
                     logger.warning(
@@ -93,22 +109,61 @@ class ProverService:
                     )
                     continue
                 self.metrics.generation_seconds.labels(str(outcome.proof_type)).observe(elapsed)
-                verdict = await self.pipeline.publish(outcome.signed)
-                if verdict.outcome is not Outcome.ACCEPT and not verdict.parked:
-                    logger.warning(
-                        "own proof of type %d for slot %d not published: %s",
-                        outcome.proof_type,
-                        block.slot,
-                        verdict.reason,
-                    )
-                self._published(block.slot, outcome.proof_type, identity, verdict.outcome.value)
+                signed.append(outcome.signed)
+            if self.submitter is not None:
+                await self._submit(block, signed, identity, self.submitter)
+                continue
+            for proof in signed:
+                await self._publish(block, proof, identity)
 
-    def _not_yet_attempted(
+    async def _publish(
+        self, block: DevBlock, proof: SignedExecutionProofEnvelopeBase, identity: ProverIdentity
+    ) -> None:
+        verdict = await self.pipeline.publish(proof)
+        proof_type = proof.message.proof_type
+        if verdict.outcome is not Outcome.ACCEPT and not verdict.parked:
+            logger.warning(
+                "own proof of type %d for slot %d not published: %s",
+                proof_type,
+                block.slot,
+                verdict.reason,
+            )
+        self._published(block.slot, proof_type, identity, verdict.outcome.value)
+
+    async def _submit(
+        self,
+        block: DevBlock,
+        proofs: list[SignedExecutionProofEnvelopeBase],
+        identity: ProverIdentity,
+        submitter: ProofSubmitter,
+    ) -> None:
+        if not proofs:
+            return
+        results = await submitter.submit(proofs)
+        for proof, result in zip(proofs, results, strict=True):
+            proof_type = proof.message.proof_type
+            if result.result == "submitted":
+                logger.info(
+                    "slot %d proof type %d: submitted to %s", block.slot, proof_type, submitter.url
+                )
+            else:
+                logger.warning(
+                    "slot %d proof type %d: %s by %s after %d attempt(s): %s",
+                    block.slot,
+                    proof_type,
+                    result.result,
+                    submitter.url,
+                    result.attempts,
+                    result.message,
+                )
+            self._published(block.slot, proof_type, identity, result.result, result.message)
+
+    def _not_yet_signed(
         self, root: bytes, types: tuple[int, ...], validator_index: int
     ) -> tuple[int, ...]:
-        """The types this key has not signed for ``root`` yet (a restarted node resumes a slot)."""
-        provers = self.pipeline.seen.execution_proof_provers
-        return tuple(t for t in types if (root, t, validator_index) not in provers)
+        """The types this key has not signed for ``root`` (a restarted node resumes a slot)."""
+        signed = self.protection.signed_envelope_root
+        return tuple(t for t in types if signed(validator_index, root, t) is None)
 
     async def _publish_forged(
         self, block: DevBlock, types: tuple[int, ...], identity: ProverIdentity

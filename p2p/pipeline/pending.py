@@ -22,11 +22,44 @@ import dataclasses
 import enum
 from collections.abc import Hashable, Iterable, Iterator
 
+from eip8025.chain import BeaconStateView
+from eip8025.containers import SignedExecutionProofEnvelopeBase
+from eip8025.verification import (
+    EnvelopeCheck,
+    EnvelopeInvalid,
+    SpecContext,
+    verify_active_prover_signature,
+)
 from eip8025_p2p.encoding import PreparedMessage
 
-__all__ = ["AddResult", "PendingLimits", "PendingProof", "PendingProofQueue"]
+__all__ = [
+    "AddResult",
+    "PendingLimits",
+    "PendingProof",
+    "PendingProofQueue",
+    "authenticate_early_proof",
+]
 
 MiB = 1024 * 1024
+
+
+def authenticate_early_proof(
+    state: BeaconStateView | None, envelope: SignedExecutionProofEnvelopeBase, ctx: SpecContext
+) -> str | None:
+    """Index, activity and signature against the head state: the failed check, or None.
+
+    A proof may wait for its block only if a real validator signed it (the validator's key is
+    known from the head state even when the block is not).
+    """
+    if state is None:
+        return "no_head_state"
+    if not envelope.validator_index < state.validator_count():
+        return EnvelopeCheck.VALIDATOR_INDEX_OUT_OF_RANGE.value
+    try:
+        verify_active_prover_signature(state, envelope, ctx=ctx)
+    except EnvelopeInvalid as exc:
+        return exc.check.value
+    return None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,8 @@ Concurrency. Validations of the same (block, proof type) are serialised: every c
 the core (``Seen``'s proof root and prover key, "no valid proof known") is per type. Stores are
 serialised by one lock and run in a worker thread (a durable archive writes the proof bytes
 there); the fork-choice sinks of the store therefore run in that worker thread, and the
-pipeline's own ``acceptance_listeners`` are called on the event loop afterwards.
+pipeline's own ``acceptance_listeners`` are called on the event loop, after the verdict that
+completed the policy.
 :meth:`on_finalized` waits for running validations before it prunes.
 
 Our own proofs (:meth:`publish`) are validated exactly once, here, like a received one, and only
@@ -29,7 +30,6 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
-from typing import Final
 
 import trio
 
@@ -40,37 +40,18 @@ from eip8025.engine import ProofEngine
 from eip8025.gossip import GossipIgnore, GossipReason, GossipReject, Seen
 from eip8025.gossip import validate_execution_proof_gossip as core_validate
 from eip8025.store import ExecutionProofStore
-from eip8025.verification import EnvelopeCheck, EnvelopeInvalid, verify_active_prover_signature
 
-from ..encoding import PreparedMessage, encode_execution_proof, prepare_message
+from ..encoding import PreparedMessage, prepare_envelope, prepare_message
+from .config import PENDING_REASONS, RETRYABLE_REASONS, PipelineConfig
 from .journal import Journal, NullJournal
 from .locks import KeyedLocks, ValidationGate
-from .pending import AddResult, PendingLimits, PendingProof, PendingProofQueue
+from .pending import AddResult, PendingProof, PendingProofQueue, authenticate_early_proof
 from .transport import NoTransport, Transport
 from .verdicts import ACCEPTED, LOCAL, Outcome, PipelineCounters, Verdict, VerdictEvent
 
-__all__ = ["PENDING_REASONS", "PipelineConfig", "ProofPipeline"]
+__all__ = ["ProofPipeline"]
 
 logger = logging.getLogger(__name__)
-
-MiB: Final = 1024 * 1024
-PENDING_REASONS: Final = frozenset({GossipReason.BLOCK_NOT_SEEN, GossipReason.PAYLOAD_UNAVAILABLE})
-"""IGNORE reasons whose proofs wait in the pending queue."""
-RETRYABLE_REASONS: Final = frozenset(
-    {GossipReason.ENGINE_UNAVAILABLE, GossipReason.CHAIN_ID_MISMATCH}
-)
-"""IGNORE reasons after which a later copy of the same message is validated again."""
-
-
-@dataclasses.dataclass(frozen=True)
-class PipelineConfig:
-    """Bounds of the pipeline."""
-
-    max_concurrent_validations: int = 2
-    """Worker threads decoding and validating at once (hashing, BLS, proof engine)."""
-    max_queued_validations: int = 256
-    max_queued_bytes: int = 128 * MiB
-    pending: PendingLimits = dataclasses.field(default_factory=PendingLimits)
 
 
 class ProofPipeline:
@@ -210,19 +191,46 @@ class ProofPipeline:
             await self.transport.broadcast(message, exclude=None)
         return verdict
 
+    async def submit_envelope(
+        self, signed: SignedExecutionProofEnvelopeBase, source: Hashable
+    ) -> Verdict:
+        """The whole intake for a decoded envelope (a Beacon API upload); see :meth:`publish`.
+
+        Subject to the same admission bound as gossip (IGNORE ``throttled`` when full).
+        """
+        return await self._submit_decoded(signed, source, admit=True)
+
     async def publish(self, signed: SignedExecutionProofEnvelopeBase) -> Verdict:
         """Validate our own proof once, store it and broadcast it.
 
         ACCEPT: stored and broadcast. IGNORE for a missing block / payload: parked, broadcast
         when it arrives. Any other IGNORE or REJECT: not broadcast (the verdict says why).
         """
-        data = encode_execution_proof(signed, self.profile)
-        message = await self.prepare(data)
-        self.transport.mark_seen(message.msg_id)  # our own echo is a duplicate
-        verdict = await self.validate(message, LOCAL)
+        verdict = await self._submit_decoded(signed, LOCAL, admit=False)
+        if verdict.outcome is Outcome.ACCEPT:
+            self.counters.published += 1
+        return verdict
+
+    async def _submit_decoded(
+        self, signed: SignedExecutionProofEnvelopeBase, source: Hashable, *, admit: bool
+    ) -> Verdict:
+        try:
+            message = await trio.to_thread.run_sync(
+                prepare_envelope, self.topic, signed, self.profile, limiter=self._limiter
+            )
+        except ValueError as exc:
+            logger.debug("oversized envelope from %s: %s", source, exc)
+            return Verdict(Outcome.REJECT, "decode_error:too_large")
+        if admit and not self.admit(message.size):
+            return Verdict(Outcome.IGNORE, "throttled")
+        try:
+            self.transport.mark_seen(message.msg_id)  # a copy arriving by gossip is a duplicate
+            verdict = await self.validate(message, source)
+        finally:
+            if admit:
+                self.release(message.size)
         if verdict.outcome is Outcome.ACCEPT:
             await self.transport.broadcast(message, exclude=None)
-            self.counters.published += 1
         return verdict
 
     # -- validation --------------------------------------------------------------------------
@@ -287,11 +295,11 @@ class ProofPipeline:
                     limiter=self._limiter,
                 )
             except GossipIgnore as exc:
-                return Verdict(Outcome.IGNORE, exc.label, exc.reason, envelope)
+                return Verdict(Outcome.IGNORE, exc.label, exc.reason, envelope, detail=str(exc))
             except GossipReject as exc:
                 if exc.reason is GossipReason.PROOF_INVALID:
                     self._journal_marks(envelope, invalid=True)
-                return Verdict(Outcome.REJECT, exc.label, exc.reason, envelope)
+                return Verdict(Outcome.REJECT, exc.label, exc.reason, envelope, detail=str(exc))
             self._journal_marks(envelope, invalid=False)
             stored = await self._store(envelope)
             return Verdict(Outcome.ACCEPT, ACCEPTED, envelope=envelope, stored=stored)
@@ -321,7 +329,6 @@ class ProofPipeline:
             self.counters.stored += 1
         else:
             self.counters.store_refused += 1
-        self._deliver_acceptances()
         return stored
 
     def _finish(
@@ -329,6 +336,7 @@ class ProofPipeline:
     ) -> None:
         self.counters.record(verdict)
         self._notify(VerdictEvent(message.msg_id, verdict, source, revalidation))
+        self._deliver_acceptances()  # after the verdict that completed the policy
 
     # -- pending proofs ----------------------------------------------------------------------
 
@@ -349,20 +357,11 @@ class ProofPipeline:
         return dataclasses.replace(verdict, parked=True)
 
     async def _authenticate(self, envelope: SignedExecutionProofEnvelopeBase) -> str | None:
-        """Index, activity and signature against the head state; the failed check, or None."""
-        state = self.head_state()
-        if state is None:
-            return "no_head_state"
-        if not envelope.validator_index < state.validator_count():
-            return EnvelopeCheck.VALIDATOR_INDEX_OUT_OF_RANGE.value
-        try:
-            await trio.to_thread.run_sync(
-                lambda: verify_active_prover_signature(state, envelope, ctx=self.store.ctx),
-                limiter=self._limiter,
-            )
-        except EnvelopeInvalid as exc:
-            return exc.check.value
-        return None
+        """See :func:`authenticate_early_proof` (in a worker thread)."""
+        state, ctx = self.head_state(), self.store.ctx
+        return await trio.to_thread.run_sync(
+            authenticate_early_proof, state, envelope, ctx, limiter=self._limiter
+        )
 
     def on_block(self, beacon_block_root: bytes) -> int:
         """Revalidate proofs waiting for this block (call after the chain view has it).

@@ -53,6 +53,7 @@ class Verdict:
         envelope: The decoded message (None if it did not decode).
         stored: ACCEPT only: the proof went into the store (False: one of its type was there).
         parked: IGNORE only: the proof waits in the pending queue for its block or payload.
+        detail: The rule's text for a core IGNORE / REJECT (for people: API errors, logs).
     """
 
     outcome: Outcome
@@ -61,6 +62,12 @@ class Verdict:
     envelope: SignedExecutionProofEnvelopeBase | None = None
     stored: bool = False
     parked: bool = False
+    detail: str = ""
+
+    def describe(self) -> str:
+        """``[REJECT] label: rule text`` - what a person is told about this verdict."""
+        text = f"[{self.outcome.name}] {self.reason}"
+        return f"{text}: {self.detail}" if self.detail else text
 
     @property
     def proof_type(self) -> int | None:
