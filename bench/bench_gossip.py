@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 import trio
 
+from eip8025 import containers
 from eip8025.bls import default_backend
 from eip8025.chain import InMemoryChainView
 from eip8025.gossip import Seen
@@ -69,6 +70,13 @@ def message_slot(seq: int) -> tuple[int, int]:
 
 
 def make_payload(chain: DevnetChain, seq: int, size: int) -> bytes:
+    return encode_execution_proof(make_signed(chain, seq, size), PROFILE)
+
+
+def make_signed(
+    chain: DevnetChain, seq: int, size: int
+) -> containers.SignedExecutionProofEnvelopeBase:
+    """Message ``seq``: a distinct (slot, type), padded to ``size`` with random bytes."""
     slot, proof_type = message_slot(seq)
     ctx = SpecContext(config=chain.spec.config, bls=default_backend())
     block = chain.block(slot)
@@ -85,10 +93,9 @@ def make_payload(chain: DevnetChain, seq: int, size: int) -> bytes:
     signature = get_execution_proof_envelope_signature(
         block.state, envelope, interop_privkey(validator), preset=ctx.config.preset, bls=ctx.bls
     )
-    signed = PROFILE.SignedExecutionProofEnvelope(
+    return PROFILE.SignedExecutionProofEnvelope(
         message=envelope, validator_index=validator, signature=signature
     )
-    return encode_execution_proof(signed, PROFILE)
 
 
 @dataclasses.dataclass
