@@ -136,7 +136,8 @@ def register(subparsers: Any) -> None:
     roles.add_argument(
         "--stateless-validation",
         action="store_true",
-        help="validate, verify and store proofs and run the k-of-n policy (no execution client)",
+        help="validate, verify and store proofs and run the k-of-n policy (no execution client; "
+        "the default role when --proof-generation is not given)",
     )
     roles.add_argument(
         "--proof-generation",
@@ -294,7 +295,7 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
         genesis = int(time.time())
     base = NodeConfig(
         secret=bytes(32),
-        stateless_validation=args.stateless_validation,
+        stateless_validation=args.stateless_validation or not args.proof_generation,
         proof_generation=args.proof_generation,
         generate_proof_types=args.generate_proof_types or (),
         listen_ip=args.listen[0],

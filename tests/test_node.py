@@ -92,7 +92,6 @@ def other_network_enr() -> str:
 
 
 BAD_FLAGS: dict[str, tuple[list[str], str]] = {
-    "no role": ([], "choose --stateless-validation and/or --proof-generation"),
     "threshold above n": (["--stateless-validation", "--proof-threshold", "6"], "never be met"),
     "threshold above smaller n": (
         ["--stateless-validation", "--proof-types", "1,2", "--proof-threshold", "3"],

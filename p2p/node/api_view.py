@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..api import BlockRef, NodeIdentity, PeerInfo, SyncStatus
+from ..devchain import DevBlock
 from ..pipeline import ProofPipeline
 
 if TYPE_CHECKING:
@@ -46,10 +47,17 @@ class NodeApiView:
             for peer_id, address, direction in self._node.node.connected_peers()
         ]
 
+    def _head(self) -> DevBlock | None:
+        """The last imported block; genesis before the first; None before genesis."""
+        node = self._node
+        if node.head_block is not None:
+            return node.head_block
+        return None if node.chain is None else node.chain.block(0)
+
     def sync_status(self) -> SyncStatus | None:
         """Head slot and its distance to the wall-clock slot; None before genesis."""
         node = self._node
-        head, schedule, clock = node.head_block, node.schedule, node.clock
+        head, schedule, clock = self._head(), node.schedule, node.clock
         if head is None or schedule is None or clock is None:
             return None
         distance = max(0, schedule.slot_at(clock.now()) - head.slot)
@@ -58,7 +66,7 @@ class NodeApiView:
     def resolve_block(self, block_id: str) -> BlockRef | None:
         """``head``, ``genesis``, ``finalized``, a slot or a ``0x`` root of a recent block."""
         node = self._node
-        chain, head = node.chain, node.head_block
+        chain, head = node.chain, self._head()
         if chain is None or head is None:
             return None
         finalized = node.store.finalized_slot
