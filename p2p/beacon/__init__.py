@@ -1,0 +1,3 @@
+"""Placeholder: filled by issue 13."""
+
+__all__: list[str] = []
