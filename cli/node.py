@@ -203,6 +203,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--http-address", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument(
+        "--max-gossip-rpc-size",
+        type=_positive_int,
+        default=None,
+        metavar="BYTES",
+        help="largest gossip RPC to send (default 4194304: what js-libp2p peers such as "
+        "Lodestar accept); a proof whose RPC is larger is not published",
+    )
+    parser.add_argument(
         "--submit-to",
         metavar="URL",
         default=None,
@@ -315,6 +323,8 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
         validator_count=args.devnet_validators,
         spec_profile=args.spec_profile,
     )
+    if args.max_gossip_rpc_size is not None:
+        base = dataclasses.replace(base, max_gossip_rpc_size=args.max_gossip_rpc_size)
     if args.proof_types is not None:
         base = dataclasses.replace(base, proof_types=args.proof_types)
     if args.proof_threshold is not None:

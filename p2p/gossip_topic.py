@@ -12,6 +12,11 @@ signed messages are dropped earlier by :class:`~eip8025_p2p.libp2p_patches.Eth2P
    already stored when Pubsub forwards it, and only a REJECT scores the forwarder;
 3. ``release``: the queue place is given back.
 
+Sizes: a js-libp2p peer (Lodestar's stack) cannot carry an RPC over 4,194,304 bytes and drops
+the gossip session of a peer that sends one. :meth:`rpc_size` is the exact size of the RPC that
+carries a message (protobuf framing, topic, py-libp2p's signed peer record); a message over
+``max_rpc_size`` (default that js-libp2p bound) is never sent, with a WARNING.
+
 As the pipeline's transport it re-publishes proofs released from the pending queue (past the peer
 that sent them), penalises that peer if such a proof turns out invalid, and edits Pubsub's seen
 cache (our own messages are seen; a message the pipeline could not judge is forgotten, so a later
@@ -21,23 +26,54 @@ copy is validated again).
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Hashable
+from typing import Final
 
 from libp2p.peer.id import ID
+from libp2p.peer.peerstore import env_to_send_in_RPC
 from libp2p.pubsub.pb import rpc_pb2
 
+from .alerts import Alerts
 from .encoding import PreparedMessage, execution_proof_topic
 from .libp2p_patches import Eth2Pubsub, Prepared, ValidationResult
 from .pipeline import ProofPipeline
 
-__all__ = ["ExecutionProofTopic"]
+__all__ = ["JS_LIBP2P_MAX_RPC_SIZE", "ExecutionProofTopic", "protobuf_field_size"]
+
+logger = logging.getLogger(__name__)
+
+JS_LIBP2P_MAX_RPC_SIZE: Final = 4 * 1024 * 1024
+"""The largest gossipsub RPC js-libp2p (Lodestar) reads: 4,194,304 bytes."""
+SENDER_RECORD_ALLOWANCE: Final = 512
+"""Room for the signed peer record py-libp2p attaches to each RPC (222 bytes measured with one
+IPv4 address) when the host cannot make one yet."""
+
+
+def protobuf_field_size(payload: int) -> int:
+    """Bytes of a length-delimited protobuf field (tag < 16) with a ``payload``-byte value."""
+    varint = 1
+    while payload >= 1 << (7 * varint):
+        varint += 1
+    return 1 + varint + payload
 
 
 class ExecutionProofTopic:
     """The ``execution_proof`` topic of one node (see the module docstring)."""
 
-    def __init__(self, pubsub: Eth2Pubsub, fork_digest: bytes, pipeline: ProofPipeline) -> None:
+    def __init__(
+        self,
+        pubsub: Eth2Pubsub,
+        fork_digest: bytes,
+        pipeline: ProofPipeline,
+        *,
+        max_rpc_size: int = JS_LIBP2P_MAX_RPC_SIZE,
+        alerts: Alerts | None = None,
+    ) -> None:
         self.pubsub = pubsub
+        self.max_rpc_size = max_rpc_size
+        self.alerts = alerts or Alerts(logger)
+        self.oversize_not_sent = 0
         self.topic = execution_proof_topic(fork_digest)
         if pipeline.topic != self.topic:
             raise ValueError(f"the pipeline computes message-ids for {pipeline.topic}")
@@ -82,8 +118,31 @@ class ExecutionProofTopic:
 
     # -- Transport ---------------------------------------------------------------------------
 
+    def rpc_size(self, data_size: int) -> int:
+        """The size of the RPC that carries a ``data_size``-byte message on this topic."""
+        message = protobuf_field_size(data_size) + protobuf_field_size(len(self.topic.encode()))
+        try:
+            record = len(env_to_send_in_RPC(self.pubsub.host)[0])
+        except Exception:  # no record yet (not listening): assume the allowance
+            record = SENDER_RECORD_ALLOWANCE
+        return protobuf_field_size(message) + protobuf_field_size(record)
+
+    def fits(self, data_size: int) -> bool:
+        """Whether a ``data_size``-byte message stays within ``max_rpc_size`` on the wire."""
+        return self.rpc_size(data_size) <= self.max_rpc_size
+
     async def broadcast(self, message: PreparedMessage, exclude: Hashable | None) -> None:
-        """Publish an accepted message (not back to the peer it came from)."""
+        """Publish an accepted message (not back to the peer it came from), if it fits."""
+        if not self.fits(message.size):
+            self.oversize_not_sent += 1
+            self.alerts.warn(
+                "gossip_rpc_too_large",
+                "not gossiping a proof: its RPC of %d bytes exceeds the %d-byte bound "
+                "(js-libp2p peers such as Lodestar drop larger RPCs)",
+                self.rpc_size(message.size),
+                self.max_rpc_size,
+            )
+            return
         await self.pubsub.publish_validated(
             self.topic,
             message.data,

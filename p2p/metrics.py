@@ -32,6 +32,8 @@ Metric names (all prefixed ``eip8025_``):
 ``payload_acceptance_latency_seconds``
     slot start -> k-of-n met on this node (histogram); ``payloads_accepted_total``.
 ``proofs_published_total{proof_type,result}``, ``blocks_imported_total``, ``head_slot``.
+``alerts_total{alert}``
+    every occurrence of trouble that is also reported with a (rate-limited) WARNING line.
 ``api_<counter>_total``
     with ``--http-port``: Beacon API uploads (``requests``, ``proofs``, ``accepted``,
     ``parked``, ``known``, ``failed``, ``unjudged``, ``busy``, ``slow``, ``malformed``) and
@@ -53,6 +55,7 @@ from prometheus_client.registry import Collector
 from eip8025.containers import ExecutionProofBase
 from eip8025.engine import ProofEngine
 
+from .alerts import Alerts
 from .gossip_topic import ExecutionProofTopic
 from .host import GossipNode
 from .pipeline import PipelineCounters, VerdictEvent
@@ -81,6 +84,7 @@ class _Snapshot:
     mesh_peers: int = 0
     scores: dict[str, float] = dataclasses.field(default_factory=dict)
     api: dict[str, int] = dataclasses.field(default_factory=dict)
+    alerts: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 class _SnapshotCollector(Collector):
@@ -129,6 +133,12 @@ class _SnapshotCollector(Collector):
         for peer, score in sorted(snap.scores.items()):
             scores.add_metric([peer], score)
         yield scores
+        alerts = CounterMetricFamily(
+            PREFIX + "alerts", "Trouble reported with a WARNING line, by kind", labels=["alert"]
+        )
+        for alert, value in sorted(snap.alerts.items()):
+            alerts.add_metric([alert], value)
+        yield alerts
         for name, value in sorted(snap.api.items()):
             if name in API_GAUGES:
                 yield GaugeMetricFamily(PREFIX + f"api_{name}", f"Beacon API {name}", value=value)
@@ -185,6 +195,7 @@ class NodeMetrics:
         self._topic: ExecutionProofTopic | None = None
         self._node: GossipNode | None = None
         self._api: Callable[[], dict[str, int]] | None = None
+        self._alerts: Alerts | None = None
         registry.register(_SnapshotCollector(self))
 
     def record_acceptance(self, latency: float) -> None:
@@ -200,6 +211,10 @@ class NodeMetrics:
         self._node = node
         self._topic = topic
         topic.pipeline.listeners.append(self._on_event)
+
+    def attach_alerts(self, alerts: Alerts) -> None:
+        """Export the node's alert counters (``alerts_total{alert}``)."""
+        self._alerts = alerts
 
     def attach_api(self, counters: Callable[[], dict[str, int]]) -> None:
         """Export the Beacon API's counters (``api_<name>_total``; subscribers as a gauge)."""
@@ -235,6 +250,7 @@ class NodeMetrics:
             mesh_peers=mesh_count,
             scores=scores,
             api={} if self._api is None else dict(self._api()),
+            alerts={} if self._alerts is None else dict(self._alerts.counts),
         )
 
     def exposition(self) -> bytes:

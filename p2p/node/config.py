@@ -31,6 +31,7 @@ from eip8025.prover import ProverIdentity
 from ..api import ApiConfig
 from ..devchain import DevnetChain, DevnetSpec
 from ..enr import ENR, ENRError
+from ..gossip_topic import JS_LIBP2P_MAX_RPC_SIZE
 
 __all__ = [
     "MAX_CATCH_UP_SLOTS",
@@ -88,6 +89,8 @@ class NodeConfig:
     """Fault injection: publish invalid proofs with valid signatures (never on a real network)."""
     metrics_address: str = "127.0.0.1"
     metrics_port: int | None = None
+    max_gossip_rpc_size: int = JS_LIBP2P_MAX_RPC_SIZE
+    """Largest gossip RPC we send (default: what js-libp2p peers such as Lodestar accept)."""
     submit_to: str | None = None
     """With ``proof_generation``: POST signed proofs to this beacon node's API, not gossip."""
     http_address: str = "127.0.0.1"

@@ -40,6 +40,7 @@ from eip8025.signing_protection import MemorySigningProtection
 from eip8025.store import ExecutionProofStore
 from eip8025.verification import SpecContext
 
+from ..alerts import Alerts
 from ..api import ApiServer
 from ..devchain import DevBlock, DevnetChain
 from ..encoding import execution_proof_topic
@@ -123,7 +124,15 @@ class DevnetNode:
             head_state=self.head_state,
             journal=self.storage,
         )
-        self.topic = ExecutionProofTopic(self.node.pubsub, self.fork_digest, self.pipeline)
+        self.alerts = Alerts(logger)
+        self.topic = ExecutionProofTopic(
+            self.node.pubsub,
+            self.fork_digest,
+            self.pipeline,
+            max_rpc_size=config.max_gossip_rpc_size,
+            alerts=self.alerts,
+        )
+        self.metrics.attach_alerts(self.alerts)
         self.pipeline.listeners.append(self._on_verdict)
         self.pipeline.acceptance_listeners.append(self.on_payload_proven)
         self.peers = StaticPeers(self.node, config.peers)

@@ -119,8 +119,22 @@ class ProverService:
     async def _publish(
         self, block: DevBlock, proof: SignedExecutionProofEnvelopeBase, identity: ProverIdentity
     ) -> None:
-        verdict = await self.pipeline.publish(proof)
         proof_type = proof.message.proof_type
+        encode = functools.partial(encode_execution_proof, proof, self.ctx.profile)
+        size = len(await trio.to_thread.run_sync(encode))
+        if not self.topic.fits(size):
+            message = (
+                f"its gossip RPC of {self.topic.rpc_size(size)} bytes exceeds the "
+                f"{self.topic.max_rpc_size}-byte bound (--max-gossip-rpc-size; js-libp2p peers "
+                f"such as Lodestar drop larger RPCs); proof data {len(proof.message.proof_data)} "
+                "bytes"
+            )
+            logger.warning(
+                "slot %d proof type %d not published: %s", block.slot, proof_type, message
+            )
+            self._published(block.slot, proof_type, identity, "too_large", message)
+            return
+        verdict = await self.pipeline.publish(proof)
         if verdict.outcome is not Outcome.ACCEPT and not verdict.parked:
             logger.warning(
                 "own proof of type %d for slot %d not published: %s",
