@@ -9,6 +9,7 @@ and counts every occurrence for metrics (``eip8025_alerts_total{alert}``).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -31,6 +32,7 @@ class Alerts:
         self.counts: dict[str, int] = {}
         self._last: dict[str, float] = {}
         self._suppressed: dict[str, int] = {}
+        self._lock = threading.Lock()  # proof engines report from worker threads
 
     def warn(self, alert: str, message: str, *args: object) -> bool:
         """Count ``alert``; log ``message % args`` unless it was logged within the interval.
@@ -38,14 +40,15 @@ class Alerts:
         Returns:
             True if a line was written.
         """
-        self.counts[alert] = self.counts.get(alert, 0) + 1
-        now = self.clock()
-        last = self._last.get(alert)
-        if last is not None and now - last < self.interval:
-            self._suppressed[alert] = self._suppressed.get(alert, 0) + 1
-            return False
-        self._last[alert] = now
-        suppressed = self._suppressed.pop(alert, 0)
+        with self._lock:
+            self.counts[alert] = self.counts.get(alert, 0) + 1
+            now = self.clock()
+            last = self._last.get(alert)
+            if last is not None and now - last < self.interval:
+                self._suppressed[alert] = self._suppressed.get(alert, 0) + 1
+                return False
+            self._last[alert] = now
+            suppressed = self._suppressed.pop(alert, 0)
         if suppressed:
             message += f" ({suppressed} more since the last report)"
         self.logger.warning(message, *args)
@@ -53,5 +56,6 @@ class Alerts:
 
     def clear(self, alert: str) -> None:
         """The condition ended: the next occurrence is logged at once."""
-        self._last.pop(alert, None)
-        self._suppressed.pop(alert, None)
+        with self._lock:
+            self._last.pop(alert, None)
+            self._suppressed.pop(alert, None)

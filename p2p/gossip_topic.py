@@ -143,6 +143,12 @@ class ExecutionProofTopic:
                 self.max_rpc_size,
             )
             return
+        if not self.pubsub.peer_topics.get(self.topic):
+            self.alerts.warn(
+                "no_gossip_peers",
+                "publishing a proof while no peer is subscribed to %s: nobody receives it",
+                self.topic,
+            )
         await self.pubsub.publish_validated(
             self.topic,
             message.data,

@@ -32,6 +32,10 @@ Metric names (all prefixed ``eip8025_``):
 ``payload_acceptance_latency_seconds``
     slot start -> k-of-n met on this node (histogram); ``payloads_accepted_total``.
 ``proofs_published_total{proof_type,result}``, ``blocks_imported_total``, ``head_slot``.
+``gossip_dropped_total{reason}``
+    what the patched pubsub drops before our validator or around it: ``not_admitted``
+    (validation queue full), ``duplicates``, ``graylisted``, ``not_strict_no_sign``,
+    ``validator_errors``, ``backpressure_waits`` / ``backpressure_timeouts``.
 ``alerts_total{alert}``
     every occurrence of trouble that is also reported with a (rate-limited) WARNING line.
 ``api_<counter>_total``
@@ -85,6 +89,7 @@ class _Snapshot:
     scores: dict[str, float] = dataclasses.field(default_factory=dict)
     api: dict[str, int] = dataclasses.field(default_factory=dict)
     alerts: dict[str, int] = dataclasses.field(default_factory=dict)
+    dropped: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 class _SnapshotCollector(Collector):
@@ -133,6 +138,14 @@ class _SnapshotCollector(Collector):
         for peer, score in sorted(snap.scores.items()):
             scores.add_metric([peer], score)
         yield scores
+        dropped = CounterMetricFamily(
+            PREFIX + "gossip_dropped",
+            "Messages dropped by the patched pubsub before or around the topic validator",
+            labels=["reason"],
+        )
+        for reason, value in sorted(snap.dropped.items()):
+            dropped.add_metric([reason], value)
+        yield dropped
         alerts = CounterMetricFamily(
             PREFIX + "alerts", "Trouble reported with a WARNING line, by kind", labels=["alert"]
         )
@@ -251,6 +264,7 @@ class NodeMetrics:
             scores=scores,
             api={} if self._api is None else dict(self._api()),
             alerts={} if self._alerts is None else dict(self._alerts.counts),
+            dropped=dataclasses.asdict(node.pubsub.counters),
         )
 
     def exposition(self) -> bytes:
@@ -307,19 +321,40 @@ class MetricsServer:
 class InstrumentedProofEngine:
     """A :class:`~eip8025.engine.ProofEngine` that times every verification (same verdicts)."""
 
-    def __init__(self, engine: ProofEngine, histogram: Histogram) -> None:
+    def __init__(
+        self,
+        engine: ProofEngine,
+        histogram: Histogram,
+        *,
+        alerts: Alerts | None = None,
+        slow_after: float = 2.0,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.engine = engine
+        self._clock = clock
         self._histogram = histogram
+        self._alerts = alerts
+        self.slow_after = slow_after
 
     def verify_execution_proof(self, execution_proof: ExecutionProofBase) -> bool:
-        """Delegate and observe the duration (also when the engine raises)."""
-        started = time.perf_counter()
+        """Delegate and observe the duration (also when the engine raises).
+
+        A verification slower than ``slow_after`` seconds is an ``engine_slow`` alert.
+        """
+        started = self._clock()
         try:
             return self.engine.verify_execution_proof(execution_proof)
         finally:
-            self._histogram.labels(str(execution_proof.proof_type)).observe(
-                time.perf_counter() - started
-            )
+            elapsed = self._clock() - started
+            self._histogram.labels(str(execution_proof.proof_type)).observe(elapsed)
+            if self._alerts is not None and elapsed > self.slow_after:
+                self._alerts.warn(
+                    "engine_slow",
+                    "the proof engine took %.1f s to verify a proof of type %d (more than %.1f s)",
+                    elapsed,
+                    execution_proof.proof_type,
+                    self.slow_after,
+                )
 
 
 def parse_exposition(text: str) -> Iterator[tuple[str, dict[str, str], float]]:

@@ -291,6 +291,10 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
     assert sample_sum(samples, "eip8025_proof_verification_seconds_count") >= 10
     assert sample_sum(samples, "eip8025_payload_acceptance_latency_seconds_count") == 2
     assert any(name == "eip8025_pending_proofs" for name, _, _ in samples)
+    dropped = {
+        labels["reason"] for name, labels, _ in samples if name == "eip8025_gossip_dropped_total"
+    }
+    assert {"duplicates", "graylisted", "not_strict_no_sign", "not_admitted"} <= dropped
     done = events.of("done")[0]
     assert done["payloads_accepted"] == 2 and done["stored"] == 10
 
@@ -459,6 +463,7 @@ async def test_static_peer_is_redialled_after_it_restarts(tmp_path: Path) -> Non
         peer = ID.from_base58(ready["peer_id"])
         assert await child.stop() == 0
         await poll(lambda: peer not in dialer.node.host.get_connected_peers())
+        await poll(lambda: dialer.alerts.counts.get("static_peer_lost", 0) == 1)  # said so
         # the same node (key from its datadir, same port) comes back: the dialer reconnects
         child = await ChildNode.start(tmp_path / "peer", port)
         assert (await child.event("ready"))["peer_id"] == ready["peer_id"]

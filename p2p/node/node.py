@@ -67,6 +67,7 @@ from .events import (
 from .peering import StaticPeers
 from .prover import ProverService
 from .submitter import ProofSubmitter
+from .watchdog import Watchdog
 
 __all__ = ["PRUNE_DEPTH", "DevnetNode", "run_with_signals"]
 
@@ -101,8 +102,10 @@ class DevnetNode:
         self.control = control
         self._make_clock = clock
         self.metrics = NodeMetrics()
+        self.alerts = Alerts(logger)
+        self.watchdog = Watchdog(self.alerts)
         self.engine = InstrumentedProofEngine(
-            ChainIdGuard(engine), self.metrics.verification_seconds
+            ChainIdGuard(engine), self.metrics.verification_seconds, alerts=self.alerts
         )
         self.ctx = SpecContext(config=spec_config(config), bls=default_backend())
         # The fork digest depends on the registry (seed, validator count), not on genesis time.
@@ -124,7 +127,6 @@ class DevnetNode:
             head_state=self.head_state,
             journal=self.storage,
         )
-        self.alerts = Alerts(logger)
         self.topic = ExecutionProofTopic(
             self.node.pubsub,
             self.fork_digest,
@@ -134,8 +136,9 @@ class DevnetNode:
         )
         self.metrics.attach_alerts(self.alerts)
         self.pipeline.listeners.append(self._on_verdict)
+        self.pipeline.listeners.append(self.watchdog.on_verdict)
         self.pipeline.acceptance_listeners.append(self.on_payload_proven)
-        self.peers = StaticPeers(self.node, config.peers)
+        self.peers = StaticPeers(self.node, config.peers, alerts=self.alerts)
         self.prover: ProverService | None = None
         if config.proof_generation:
             self.prover = ProverService(
@@ -283,7 +286,12 @@ class DevnetNode:
             self.config.arrival_jitter,
         )
         self.clock = self._make_clock()
-        await self._slot_clock(self.chain, self.schedule, self.clock)
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(
+                self.watchdog.watch_imports, self.schedule, self.clock, self._last_import
+            )
+            await self._slot_clock(self.chain, self.schedule, self.clock)
+            nursery.cancel_scope.cancel()
         if self.config.linger is not None:
             await trio.sleep(self.config.linger)
             self.stop.set()
@@ -350,6 +358,9 @@ class DevnetNode:
                 if slot > PRUNE_DEPTH and slot % PRUNE_EVERY == 0:
                     await self._prune(slot - PRUNE_DEPTH)
                 slot += 1
+
+    def _last_import(self) -> float | None:
+        return max(self._imported_at.values(), default=None)
 
     def _import(self, block: DevBlock, schedule: SlotSchedule, clock: UnixClock) -> None:
         assert self.chain is not None

@@ -12,6 +12,7 @@ from libp2p.network.swarm import Swarm
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 
+from ..alerts import Alerts
 from ..host import GossipNode
 
 __all__ = ["StaticPeers"]
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 REDIAL_MIN_BACKOFF: Final = 0.25
 REDIAL_MAX_BACKOFF: Final = 5.0
 DIAL_TIMEOUT: Final = 5.0
+UNREACHABLE_AFTER: Final = 10.0
+"""Seconds a static peer may stay unreachable before it is reported."""
 LIVENESS_INTERVAL: Final = 0.5
 """Seconds between checks that a static peer is still connected."""
 
@@ -28,8 +31,11 @@ LIVENESS_INTERVAL: Final = 0.5
 class StaticPeers:
     """The ``--peers`` of a node (``/ip4/../tcp/../p2p/..`` addresses)."""
 
-    def __init__(self, node: GossipNode, addresses: Sequence[str]) -> None:
+    def __init__(
+        self, node: GossipNode, addresses: Sequence[str], *, alerts: Alerts | None = None
+    ) -> None:
         self.node = node
+        self.alerts = alerts or Alerts(logger)
         self.peers: list[tuple[str, ID]] = [
             (address, info_from_p2p_addr(multiaddr.Multiaddr(address)).peer_id)
             for address in addresses
@@ -51,8 +57,16 @@ class StaticPeers:
         backoff = REDIAL_MIN_BACKOFF
         network = self.node.host.get_network()
         assert isinstance(network, Swarm)  # the only INetworkService py-libp2p ships
+        connected_once = False
+        lost_at: float | None = None
         while True:
             if peer_id not in self.node.host.get_connected_peers():
+                if lost_at is None:
+                    lost_at = trio.current_time()
+                    if connected_once:
+                        self.alerts.warn(
+                            "static_peer_lost", "static peer %s disconnected; redialling", address
+                        )
                 logger.debug("dialing %s", address)
                 # py-libp2p refuses to dial a peer whose last dial failed for 60 s (its negative
                 # peer cache); a static peer that restarts must be redialled at our own pace.
@@ -62,9 +76,24 @@ class StaticPeers:
                         await self.node.host.connect(info)
                 except Exception as exc:  # libp2p raises many error types while dialing
                     logger.debug("dialing %s failed: %r", address, exc)
+                    if trio.current_time() - lost_at > UNREACHABLE_AFTER:
+                        self.alerts.warn(
+                            "static_peer_unreachable",
+                            "static peer %s unreachable for %.0f s: %r",
+                            address,
+                            trio.current_time() - lost_at,
+                            exc,
+                        )
                     await trio.sleep(backoff)
                     backoff = min(backoff * 2, REDIAL_MAX_BACKOFF)
                     continue
+                if connected_once:
+                    logger.info(
+                        "static peer %s reconnected after %.1f s",
+                        address,
+                        trio.current_time() - lost_at,
+                    )
+                connected_once, lost_at = True, None
                 backoff = REDIAL_MIN_BACKOFF
             await trio.sleep(LIVENESS_INTERVAL)
 
