@@ -9,6 +9,11 @@ from setuptools import Extension, setup
 NATIVE = "csrc"
 SOURCES = [
     "module.c",
+    "py_errors.c",
+    "py_hash.c",
+    "py_library.c",
+    "py_verifier.c",
+    "py_prover.c",
     "sha256.c",
     "sha256_x86.c",
     "hash_layer.c",

@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 from py_ecc import optimized_bn128 as _opt  # noqa: E402
 
 from eip8025 import _native, groth16  # noqa: E402
+from eip8025_spec_tests.groth16_fixtures import Groth16Fixture, load_groth16_fixture  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures" / "groth16"
 GOAL_MS = 5.0
@@ -45,9 +46,9 @@ def word(x: int) -> bytes:
 
 
 class Fixture:
-    """One Groth16 fixture, in every encoding the benchmarks need (from :mod:`eip8025.groth16`)."""
+    """One Groth16 fixture, in every encoding the benchmarks need (from its loaded cases)."""
 
-    def __init__(self, name: str, fixture: groth16.Groth16Fixture) -> None:
+    def __init__(self, name: str, fixture: Groth16Fixture) -> None:
         valid = fixture.valid_case
         assert valid.public_inputs is not None, f"{name}: the fixture stores no public inputs"
         self.name = name
@@ -86,7 +87,7 @@ def load_fixtures() -> list[Fixture]:
         path = FIXTURES / file
         if not path.is_file():
             sys.exit(f"missing shared fixture {path}")
-        out.append(Fixture(name, groth16.load_groth16_fixture(path)))
+        out.append(Fixture(name, load_groth16_fixture(path)))
     return out
 
 

@@ -20,15 +20,12 @@ __all__ = ["register"]
 PROG = "eip8025 devnet"
 
 
-def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return int(text)
 
 
 def register(subparsers: Any) -> None:
     """Add the ``devnet`` subcommand."""
-    from .node import _non_negative, _positive_int, add_devnet_flags
+    from .flags import count, non_negative_seconds, positive_int
+    from .node import add_devnet_flags
 
     parser = subparsers.add_parser(
         "devnet",
@@ -38,22 +35,22 @@ def register(subparsers: Any) -> None:
     )
     add_devnet_flags(parser)
     parser.add_argument(
-        "--verifiers", type=_positive_int, default=3, help="stateless validators (default 3)"
+        "--verifiers", type=positive_int, default=3, help="stateless validators (default 3)"
     )
-    parser.add_argument("--slots", type=_positive_int, default=6, help="slots to run (default 6)")
+    parser.add_argument("--slots", type=positive_int, default=6, help="slots to run (default 6)")
     parser.add_argument(
         "--byzantine-provers",
-        type=_count,
+        type=count,
         default=0,
         metavar="N",
         help="N provers publish invalid proofs with valid signatures",
     )
     parser.add_argument(
-        "--offline-provers", type=_count, default=0, metavar="N", help="N provers never start"
+        "--offline-provers", type=count, default=0, metavar="N", help="N provers never start"
     )
     parser.add_argument(
         "--arrival-jitter",
-        type=_non_negative,
+        type=non_negative_seconds,
         default=None,
         metavar="SECONDS",
         help="max per-node block arrival delay (default: a quarter slot)",

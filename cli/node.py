@@ -25,75 +25,33 @@ if TYPE_CHECKING:
     from eip8025.prover import ProverIdentity
     from eip8025_p2p.node import NodeConfig, NodeEvent
 
-from .flags import add_spec_profile_flag
+from .flags import (
+    add_spec_profile_flag,
+    genesis_time,
+    http_url,
+    ipv4_port,
+    non_negative_seconds,
+    positive_int,
+    proof_types,
+    tcp_port,
+)
 
-__all__ = ["parse_proof_types", "register"]
+__all__ = ["add_devnet_flags", "register"]
 
 PROG = "eip8025 node"
 DEFAULT_LISTEN = "127.0.0.1:9000"
 
 
-def parse_proof_types(text: str) -> tuple[int, ...]:
-    """``1,2,3`` or registry names (``ethrex-sp1``) -> ids; argparse type function."""
-    from eip8025.config import DEFAULT_REGISTRY
-
-    types: list[int] = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        if item.isdigit():
-            types.append(int(item))
-            continue
-        try:
-            types.append(DEFAULT_REGISTRY.by_name(item).id)
-        except KeyError:
-            raise argparse.ArgumentTypeError(f"unknown proof type {item!r}") from None
-    if not types:
-        raise argparse.ArgumentTypeError("no proof types given")
-    return tuple(types)
 
 
-def _listen(text: str) -> tuple[str, int]:
-    import ipaddress
-
-    host, sep, port = text.rpartition(":")
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected IPv4:PORT, got {text!r}") from None
-    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected IPv4:PORT, got {text!r}")
-    return host, int(port)
 
 
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
 
 
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(text)
 
 
-def _port(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"expected a TCP port 0..65535, got {text!r}")
-    return int(text)
 
 
-def _genesis(text: str) -> int | str:
-    if text == "stdin":
-        return text
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected unix seconds or 'stdin', got {text!r}")
-    return int(text)
 
 
 def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
@@ -101,14 +59,14 @@ def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
     add_spec_profile_flag(parser)
     parser.add_argument(
         "--proof-types",
-        type=parse_proof_types,
+        type=proof_types,
         default=None,
         metavar="1,2,3,5,6",
         help="accepted proof types, ids or names (n of the k-of-n policy; default 1,2,3,5,6)",
     )
     parser.add_argument(
         "--proof-threshold",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="K",
         help="k: distinct verified proof types that make a payload proven (default 3)",
@@ -121,7 +79,7 @@ def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--devnet-seed", default=None, help="devnet chain seed")
     parser.add_argument(
-        "--seconds-per-slot", type=_positive_int, default=None, help="slot length (default 6)"
+        "--seconds-per-slot", type=positive_int, default=None, help="slot length (default 6)"
     )
 
 
@@ -147,7 +105,7 @@ def register(subparsers: Any) -> None:
     add_devnet_flags(parser)
     parser.add_argument(
         "--generate-proof-types",
-        type=parse_proof_types,
+        type=proof_types,
         default=None,
         metavar="2,5",
         help="with --proof-generation: the types this node proves (default: all accepted)",
@@ -165,8 +123,8 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--listen",
-        type=_listen,
-        default=_listen(DEFAULT_LISTEN),
+        type=ipv4_port,
+        default=ipv4_port(DEFAULT_LISTEN),
         metavar="IPv4:PORT",
         help=f"libp2p TCP listen address (default {DEFAULT_LISTEN}; port 0 picks one)",
     )
@@ -187,7 +145,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--metrics-port",
-        type=_port,
+        type=tcp_port,
         default=None,
         metavar="PORT",
         help="serve Prometheus metrics on http://ADDRESS:PORT/metrics (0 picks a port)",
@@ -195,7 +153,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--metrics-address", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument(
         "--http-port",
-        type=_port,
+        type=tcp_port,
         default=None,
         metavar="PORT",
         help="serve the Beacon API (POST /eth/v1/beacon/execution_proofs, node endpoints, "
@@ -204,7 +162,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--http-address", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument(
         "--max-gossip-rpc-size",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="BYTES",
         help="largest gossip RPC to send (default 4194304: what js-libp2p peers such as "
@@ -212,6 +170,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--submit-to",
+        type=http_url,
         metavar="URL",
         default=None,
         help="with --proof-generation: POST signed proofs to this beacon node's "
@@ -220,21 +179,21 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--genesis-time",
-        type=_genesis,
+        type=genesis_time,
         default=None,
         metavar="UNIX|stdin",
         help="devnet genesis (default: now). 'stdin': wait for a 'genesis <t>' line on stdin, "
         "then stop on a 'stop' line or end of input (for orchestrators)",
     )
     parser.add_argument(
-        "--devnet-validators", type=_positive_int, default=64, help="registry size (default 64)"
+        "--devnet-validators", type=positive_int, default=64, help="registry size (default 64)"
     )
     parser.add_argument(
-        "--slots", type=_positive_int, default=None, help="stop after this slot (default: never)"
+        "--slots", type=positive_int, default=None, help="stop after this slot (default: never)"
     )
     parser.add_argument(
         "--arrival-jitter",
-        type=_non_negative,
+        type=non_negative_seconds,
         default=None,
         metavar="SECONDS",
         help="max per-node block arrival delay (default: a quarter slot)",

@@ -9,8 +9,9 @@ zero-knowledge proof) for the given proof type.
     eip8025 verify --groth16-fixture shared/fixtures/groth16/sp1_v4_groth16.json
 
 The last form runs every case of a Groth16 fixture (SP1 v4 or RISC Zero v3, see
-:func:`eip8025.groth16.load_groth16_fixture`) through the built-in native Groth16 verifier and
-exits 0 iff each case got its expected verdict (and, when rejected, its expected reason).
+:func:`eip8025_spec_tests.groth16_fixtures.load_groth16_fixture`) through the built-in native
+Groth16 verifier and exits 0 iff each case got its expected verdict (and, when rejected, its
+expected reason).
 """
 
 from __future__ import annotations
@@ -22,31 +23,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from eip8025.groth16 import Groth16Case
     from eip8025.native import Verifier
     from eip8025.native_engine import NativeProofEngine
+    from eip8025_spec_tests.groth16_fixtures import Groth16Case
 
-from .flags import add_spec_profile_flag
+from .flags import add_spec_profile_flag, chain_id, proof_type_id
 
 __all__ = ["register"]
 
 
-def _proof_type(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) <= 255:
-        raise argparse.ArgumentTypeError(f"expected a proof type id 0..255, got {text!r}")
-    return int(text)
 
 
 def _common(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "--proof-type",
-        type=_proof_type,
+        type=proof_type_id,
         required=required,
         help=None if required else "proof type id 0..255 (required unless --groth16-fixture)",
     )
     parser.add_argument(
         "--chain-id",
-        type=int,
+        type=chain_id,
         help="DEPOSIT_CHAIN_ID the public input commits to (default: the devnet chain's, as "
         "eip8025 node and eip8025 devnet use it)",
     )
@@ -267,7 +264,8 @@ def _run_case(
 
 
 def _verify_groth16_fixture(path: str) -> int:
-    from eip8025.groth16 import KIND_GROTH16_SP1_V4, load_groth16_fixture
+    from eip8025.groth16 import KIND_GROTH16_SP1_V4
+    from eip8025_spec_tests.groth16_fixtures import load_groth16_fixture
 
     try:
         fixture = load_groth16_fixture(path)

@@ -44,6 +44,9 @@ def _generate(args: argparse.Namespace) -> int:
     except OutputExists as exc:
         print(f"eip8025 vectors generate: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"eip8025 vectors generate: error: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 2
     print(
         f"wrote {result.cases} cases, {result.files} files, {result.bytes:,} bytes under "
         f"{args.out} (spec profile {args.spec_profile})"

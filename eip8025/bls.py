@@ -20,7 +20,11 @@ Contract shared by both backends:
   non-``int`` private key, or a ``bool``, with ``TypeError``) before the library is called, so
   both backends fail in the same way.
 * ``key_validate`` implements KeyValidate from the IETF BLS draft: the bytes decode to a point
-  of the G1 subgroup that is not the point at infinity.
+  of the G1 subgroup that is not the point at infinity; never raises.
+
+Both backends derive from :class:`CheckedBackend`, which runs those checks and turns library
+failures into the contract's outcomes; a backend supplies only the library calls (its
+``_sk_to_pk``, ``_sign``, ``_verify`` and ``_key_validate`` primitives).
 
 What was measured (milagro-bls-binding 1.9.1, which builds on milagro_bls v1.5.0, and py_ecc
 8.0.0), by running both libraries on the same crafted inputs:
@@ -40,10 +44,12 @@ What was measured (milagro-bls-binding 1.9.1, which builds on milagro_bls v1.5.0
 * Invalid private keys: both libraries raise (milagro ``ValueError``, py_ecc ``ValidationError``),
   and milagro cannot take a negative or oversized integer at all (it wants exactly 32 bytes), so
   the range check is done here, in front of both.
-* Differences: (1) ``milagro_bls_binding`` has no KeyValidate function at all, so
-  :meth:`MilagroBackend.key_validate` uses the pure-Python check in this module (decoding, curve
-  equation, and a G1 subgroup test using the GLV endomorphism, about 1 ms); the tests compare it
-  with py_ecc's KeyValidate, including on points whose order divides the cofactor.
+* Differences: (1) ``milagro_bls_binding`` has no public KeyValidate function, so
+  :meth:`MilagroBackend.key_validate` aggregates the one key with the binding's (underscored)
+  ``_AggregatePKs``, which decodes it with ``PublicKey::from_bytes`` (KeyValidate) and raises on
+  an invalid key, and requires the result to re-encode to the same 48 bytes (about 0.3 ms); the
+  tests compare it with py_ecc's KeyValidate, including on points whose order divides the
+  cofactor, so a binding without that function fails them rather than accepting keys.
   (2) Non-``bytes`` input: given a valid key as a ``bytearray``, milagro's ``Verify`` raises
   ``TypeError`` while py_ecc's returns ``False``; py_ecc's ``KeyValidate`` raises ``TypeError``
   for ``None``/``str``. Both wrappers turn bytes-like input (``bytearray``, ``memoryview``) into
@@ -51,18 +57,20 @@ What was measured (milagro-bls-binding 1.9.1, which builds on milagro_bls v1.5.0
   (3) Importing ``milagro_bls_binding`` emits a ``DeprecationWarning`` (the binding is no longer
   maintained); it is silenced at import.
 
-Even though the libraries agree on every bytes input tried, each ``verify`` call first goes
-through the same cheap, library-independent checks, so the spec rules do not depend on a library's
-behaviour: exact lengths (48/96); the compression flag set on both; the public key's infinity flag
-clear (``0xc0 || 47 zero bytes`` is the point at infinity, an invalid key, and any other
-infinity-flagged key encoding is malformed). A valid public key with the infinity signature
-``0xc0 || 95 zero bytes`` is rejected here too: ``e(pk, H(m))`` is never 1 for a valid ``pk``, so
-the pairing check could only fail.
+Even though the libraries agree on every bytes input tried, each ``verify`` and ``key_validate``
+call first goes through the same cheap, library-independent checks in :class:`CheckedBackend`,
+so the spec rules do not depend on a library's behaviour: exact lengths (48/96); the compression
+flag set on both; the public key's infinity flag clear (``0xc0 || 47 zero bytes`` is the point at
+infinity, an invalid key, and any other infinity-flagged key encoding is malformed). A valid
+public key with the infinity signature ``0xc0 || 95 zero bytes`` is rejected here too:
+``e(pk, H(m))`` is never 1 for a valid ``pk``, so the pairing check could only fail. The subgroup
+checks (G1 for keys, G2 for signatures) are the libraries' own.
 """
 
 from __future__ import annotations
 
 import warnings
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Final, Protocol, cast, runtime_checkable
 
 with warnings.catch_warnings():
@@ -83,6 +91,7 @@ __all__ = [
     "G1_POINT_AT_INFINITY",
     "G2_POINT_AT_INFINITY",
     "BLSBackend",
+    "CheckedBackend",
     "MilagroBackend",
     "PyEccBackend",
     "default_backend",
@@ -110,25 +119,8 @@ G2_POINT_AT_INFINITY: Final = b"\xc0" + b"\x00" * (BLS_SIGNATURE_LENGTH - 1)
 BACKEND_NAMES: Final = ("milagro", "py_ecc")
 """Names accepted by :func:`get_backend`."""
 
-# Base field modulus p of BLS12-381.
-_P: Final = int(
-    "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f624"
-    "1eabfffeb153ffffb9feffffffffaaab",
-    16,
-)
-# |z| for the BLS parameter z = -0xd201000000010000 (r = z^4 - z^2 + 1).
-_Z_ABS: Final = 0xD201000000010000
-# Primitive cube root of unity in F_p such that (x, y) -> (beta * x, y) acts on G1 as [-z^2].
-_BETA: Final = int(
-    "5f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffefffe",
-    16,
-)
-_SQRT_EXP: Final = (_P + 1) // 4  # p = 3 (mod 4), so a square root of a is a^((p+1)/4)
 _FLAG_COMPRESSED: Final = 0x80
 _FLAG_INFINITY: Final = 0x40
-
-_Jacobian = tuple[int, int, int]
-_JAC_INFINITY: Final[_Jacobian] = (1, 1, 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,6 +159,22 @@ def _message_for_sign(message: object) -> bytes:
     return data
 
 
+def _precheck_pubkey(pubkey: object) -> bytes | None:
+    """Library-independent checks of a public key, run before any ``verify`` or ``key_validate``.
+
+    Returns:
+        The key as ``bytes`` if it may be valid: bytes-like, 48 bytes, compression flag set and
+        infinity flag clear (an infinity key is never valid, whatever its encoding); else
+        ``None``.
+    """
+    pk = _to_bytes(pubkey)
+    if pk is None or len(pk) != BLS_PUBKEY_LENGTH:
+        return None
+    if not pk[0] & _FLAG_COMPRESSED or pk[0] & _FLAG_INFINITY:
+        return None
+    return pk
+
+
 def _precheck_verify(
     pubkey: object, message: object, signature: object
 ) -> tuple[bytes, bytes, bytes] | None:
@@ -176,18 +184,15 @@ def _precheck_verify(
         The three inputs as ``bytes`` if they may form a valid triple, or ``None`` if
         verification must fail.
     """
-    pk = _to_bytes(pubkey)
+    pk = _precheck_pubkey(pubkey)
     msg = _to_bytes(message)
     sig = _to_bytes(signature)
     if pk is None or msg is None or sig is None:
         return None
-    if len(pk) != BLS_PUBKEY_LENGTH or len(sig) != BLS_SIGNATURE_LENGTH:
+    if len(sig) != BLS_SIGNATURE_LENGTH or not sig[0] & _FLAG_COMPRESSED:
         return None
-    if not (pk[0] & _FLAG_COMPRESSED and sig[0] & _FLAG_COMPRESSED):
-        return None
-    # An infinity public key is never valid (KeyValidate).  With a valid public key the
-    # infinity signature cannot verify either, since e(pk, H(m)) != 1.
-    if pk[0] & _FLAG_INFINITY or sig == G2_POINT_AT_INFINITY:
+    # With a valid public key the infinity signature cannot verify, since e(pk, H(m)) != 1.
+    if sig == G2_POINT_AT_INFINITY:
         return None
     return pk, msg, sig
 
@@ -200,104 +205,6 @@ def _is_library_failure(exc: BaseException) -> bool:
     other control-flow exceptions are not.
     """
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
-
-
-# --------------------------------------------------------------------------------------------
-# Pure-Python KeyValidate (milagro_bls_binding has none)
-# --------------------------------------------------------------------------------------------
-
-
-def _jac_double(pt: _Jacobian) -> _Jacobian:
-    """Double a Jacobian point on ``y^2 = x^3 + 4`` over F_p."""
-    x, y, z = pt
-    if z == 0 or y == 0:
-        return _JAC_INFINITY
-    a = x * x % _P
-    b = y * y % _P
-    c = b * b % _P
-    d = 2 * ((x + b) * (x + b) - a - c) % _P
-    e = 3 * a % _P
-    x3 = (e * e - 2 * d) % _P
-    y3 = (e * (d - x3) - 8 * c) % _P
-    z3 = 2 * y * z % _P
-    return x3, y3, z3
-
-
-def _jac_add_affine(pt: _Jacobian, ax: int, ay: int) -> _Jacobian:
-    """Add the affine point ``(ax, ay)`` to a Jacobian point (all cases handled)."""
-    x1, y1, z1 = pt
-    if z1 == 0:
-        return ax, ay, 1
-    z1z1 = z1 * z1 % _P
-    h = (ax * z1z1 - x1) % _P
-    rr = (ay * z1 * z1z1 - y1) % _P
-    if h == 0:
-        return _jac_double(pt) if rr == 0 else _JAC_INFINITY
-    hh = h * h % _P
-    hhh = h * hh % _P
-    v = x1 * hh % _P
-    x3 = (rr * rr - hhh - 2 * v) % _P
-    y3 = (rr * (v - x3) - y1 * hhh) % _P
-    z3 = z1 * h % _P
-    return x3, y3, z3
-
-
-def _mul_affine(ax: int, ay: int, k: int) -> _Jacobian:
-    """Compute ``[k](ax, ay)`` for ``k > 0`` by left-to-right double-and-add."""
-    acc = _JAC_INFINITY
-    for bit in bin(k)[2:]:
-        acc = _jac_double(acc)
-        if bit == "1":
-            acc = _jac_add_affine(acc, ax, ay)
-    return acc
-
-
-def _g1_in_subgroup(x: int, y: int) -> bool:
-    """Whether the affine point ``(x, y)`` of E(F_p) lies in the order-r subgroup G1.
-
-    Test: ``sigma(P) == [-z^2] P`` with ``sigma(x, y) = (beta * x, y)``.  On G1, sigma acts as
-    ``[-z^2]`` (``beta`` is chosen so).  Conversely, a point of prime order l | h (the cofactor)
-    passing the test would give ``c = -z^2 mod l`` with ``c^3 = 1``; ``c^2 + c + 1 = r != 0
-    (mod l)`` forces ``c = 1``, so ``sigma(P) = P``, so ``x = 0``: the order-3 points
-    ``(0, +-2)``, for which ``-z^2 = 2 (mod 3) != 1``.  Hence the kernel of ``sigma + [z^2]`` on
-    E(F_p) is exactly G1.
-    """
-    zp = _mul_affine(x, y, _Z_ABS)
-    if zp[2] == 0:
-        return False  # [z]P = O with P != O: P's order divides z, which is prime to r
-    zinv = pow(zp[2], -1, _P)
-    zinv2 = zinv * zinv % _P
-    qx = zp[0] * zinv2 % _P
-    qy = zp[1] * zinv2 * zinv % _P
-    qx2, qy2, qz2 = _mul_affine(qx, qy, _Z_ABS)  # [z^2]P (the sign of z cancels)
-    if qz2 == 0:
-        return False  # sigma(P) is never O
-    z2 = qz2 * qz2 % _P
-    # sigma(P) == -[z^2]P, i.e. (beta*x, y) == (X/Z^2, -Y/Z^3)
-    return _BETA * x * z2 % _P == qx2 and y * z2 * qz2 % _P == (-qy2) % _P
-
-
-def _g1_key_validate(pubkey: object) -> bool:
-    """KeyValidate (IETF BLS draft, section 2.5) for a compressed G1 public key.
-
-    Checks, in order: bytes-like of length 48; compression flag set; infinity flag clear (an
-    infinity key is invalid whatever its encoding); ``x < p``; ``x^3 + 4`` is a square (the point
-    is on the curve); the point is in the G1 subgroup.  The sign flag only selects between
-    ``(x, y)`` and ``(x, -y)``, which are both in G1 or both outside it, so it is not consulted.
-    """
-    pk = _to_bytes(pubkey)
-    if pk is None or len(pk) != BLS_PUBKEY_LENGTH:
-        return False
-    if not pk[0] & _FLAG_COMPRESSED or pk[0] & _FLAG_INFINITY:
-        return False
-    x = int.from_bytes(pk, "big") & ((1 << 381) - 1)
-    if x >= _P:
-        return False
-    rhs = (x * x * x + 4) % _P
-    y = pow(rhs, _SQRT_EXP, _P)
-    if y * y % _P != rhs:
-        return False
-    return _g1_in_subgroup(x, y)
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,15 +281,39 @@ class BLSBackend(Protocol):
         ...
 
 
-class MilagroBackend:
-    """BLS backend on ``milagro_bls_binding`` (Rust); the fast default."""
+class CheckedBackend(ABC):
+    """The :class:`BLSBackend` contract around a BLS library's four primitives.
+
+    The public methods run the shared checks (private-key range and type, message type, the
+    :func:`_precheck_verify` / :func:`_precheck_pubkey` encoding checks) and turn a library's
+    failures into the contract's outcomes: ``ValueError`` from ``sk_to_pk`` / ``sign``, ``False``
+    from ``verify`` / ``key_validate``. A subclass implements only the primitives, which receive
+    checked input (a private key in ``[1, r)``, ``bytes``, 48-byte keys and 96-byte signatures
+    with plausible flags) and may raise anything on a library failure.
+    """
 
     __slots__ = ()
 
     @property
+    @abstractmethod
     def name(self) -> str:
-        """The backend name, ``"milagro"``."""
-        return "milagro"
+        """Short identifier of the backend, as accepted by :func:`get_backend`."""
+
+    @abstractmethod
+    def _sk_to_pk(self, privkey: int) -> bytes:
+        """The library's SkToPk: the 48-byte public key of a checked private key."""
+
+    @abstractmethod
+    def _sign(self, privkey: int, message: bytes) -> bytes:
+        """The library's Sign: the 96-byte signature of ``message``."""
+
+    @abstractmethod
+    def _verify(self, pubkey: bytes, message: bytes, signature: bytes) -> bool:
+        """The library's Verify, including its G1 (key) and G2 (signature) subgroup checks."""
+
+    @abstractmethod
+    def _key_validate(self, pubkey: bytes) -> bool:
+        """The library's KeyValidate (decoding, curve and G1 subgroup checks)."""
 
     def sk_to_pk(self, privkey: int) -> bytes:
         """Derive the compressed public key of a private key.
@@ -397,13 +328,13 @@ class MilagroBackend:
             ValueError: ``privkey`` is out of range, or the library refused it.
             TypeError: ``privkey`` is not an ``int``.
         """
-        sk = _check_privkey(privkey).to_bytes(32, "big")
+        sk = _check_privkey(privkey)
         try:
-            return bytes(_milagro.SkToPk(sk))
+            return bytes(self._sk_to_pk(sk))
         except BaseException as exc:
             if not _is_library_failure(exc):
                 raise
-            raise ValueError(f"milagro SkToPk failed: {exc}") from exc
+            raise ValueError(f"{self.name} SkToPk failed: {exc}") from exc
 
     def sign(self, privkey: int, message: bytes) -> bytes:
         """Sign a message.
@@ -419,14 +350,14 @@ class MilagroBackend:
             ValueError: ``privkey`` is out of range, or the library refused it.
             TypeError: ``privkey`` is not an ``int`` or ``message`` is not bytes-like.
         """
-        sk = _check_privkey(privkey).to_bytes(32, "big")
+        sk = _check_privkey(privkey)
         msg = _message_for_sign(message)
         try:
-            return bytes(_milagro.Sign(sk, msg))
+            return bytes(self._sign(sk, msg))
         except BaseException as exc:
             if not _is_library_failure(exc):
                 raise
-            raise ValueError(f"milagro Sign failed: {exc}") from exc
+            raise ValueError(f"{self.name} Sign failed: {exc}") from exc
 
     def verify(self, pubkey: bytes, message: bytes, signature: bytes) -> bool:
         """Verify a signature; never raises.
@@ -443,28 +374,58 @@ class MilagroBackend:
         if checked is None:
             return False
         try:
-            return _milagro.Verify(*checked) is True
+            return self._verify(*checked) is True
         except BaseException as exc:
             if not _is_library_failure(exc):
                 raise
             return False
 
     def key_validate(self, pubkey: bytes) -> bool:
-        """KeyValidate, computed in pure Python (the binding does not expose one).
+        """KeyValidate: whether ``pubkey`` encodes a non-identity point of G1; never raises.
 
         Args:
             pubkey: Candidate compressed G1 public key.
 
         Returns:
-            Whether ``pubkey`` encodes a non-identity point of G1.
+            ``True`` if valid, ``False`` otherwise (including for non-bytes input).
         """
+        pk = _precheck_pubkey(pubkey)
+        if pk is None:
+            return False
         try:
-            return _g1_key_validate(pubkey)
-        except Exception:
+            return self._key_validate(pk) is True
+        except BaseException as exc:
+            if not _is_library_failure(exc):
+                raise
             return False
 
     def __repr__(self) -> str:
-        return "MilagroBackend()"
+        return f"{type(self).__name__}()"
+
+
+class MilagroBackend(CheckedBackend):
+    """BLS backend on ``milagro_bls_binding`` (Rust); the fast default."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        """The backend name, ``"milagro"``."""
+        return "milagro"
+
+    def _sk_to_pk(self, privkey: int) -> bytes:
+        return bytes(_milagro.SkToPk(privkey.to_bytes(32, "big")))
+
+    def _sign(self, privkey: int, message: bytes) -> bytes:
+        return bytes(_milagro.Sign(privkey.to_bytes(32, "big"), message))
+
+    def _verify(self, pubkey: bytes, message: bytes, signature: bytes) -> bool:
+        return _milagro.Verify(pubkey, message, signature) is True
+
+    def _key_validate(self, pubkey: bytes) -> bool:
+        # The binding has no KeyValidate; aggregating the one key decodes it with milagro's
+        # PublicKey::from_bytes (KeyValidate), which raises on an invalid key.
+        return bytes(_milagro._AggregatePKs([pubkey])) == pubkey
 
 
 def _py_ecc_pop() -> type[G2ProofOfPossession]:
@@ -474,7 +435,7 @@ def _py_ecc_pop() -> type[G2ProofOfPossession]:
     return G2ProofOfPossession
 
 
-class PyEccBackend:
+class PyEccBackend(CheckedBackend):
     """BLS backend on ``py_ecc.bls.G2ProofOfPossession`` (pure Python); the reference.
 
     ``py_ecc`` is imported on first use: importing it costs about 0.35 s.
@@ -487,86 +448,18 @@ class PyEccBackend:
         """The backend name, ``"py_ecc"``."""
         return "py_ecc"
 
-    def sk_to_pk(self, privkey: int) -> bytes:
-        """Derive the compressed public key of a private key.
+    def _sk_to_pk(self, privkey: int) -> bytes:
+        return bytes(_py_ecc_pop().SkToPk(privkey))
 
-        Args:
-            privkey: Secret scalar, ``1 <= privkey < CURVE_ORDER``.
+    def _sign(self, privkey: int, message: bytes) -> bytes:
+        return bytes(_py_ecc_pop().Sign(privkey, message))
 
-        Returns:
-            The 48-byte compressed G1 public key.
+    def _verify(self, pubkey: bytes, message: bytes, signature: bytes) -> bool:
+        pk, sig = cast("BLSPubkey", pubkey), cast("BLSSignature", signature)
+        return _py_ecc_pop().Verify(pk, message, sig) is True
 
-        Raises:
-            ValueError: ``privkey`` is out of range, or the library refused it.
-            TypeError: ``privkey`` is not an ``int``.
-        """
-        sk = _check_privkey(privkey)
-        try:
-            return bytes(_py_ecc_pop().SkToPk(sk))
-        except Exception as exc:
-            raise ValueError(f"py_ecc SkToPk failed: {exc}") from exc
-
-    def sign(self, privkey: int, message: bytes) -> bytes:
-        """Sign a message.
-
-        Args:
-            privkey: Secret scalar, ``1 <= privkey < CURVE_ORDER``.
-            message: The message bytes.
-
-        Returns:
-            The 96-byte compressed G2 signature.
-
-        Raises:
-            ValueError: ``privkey`` is out of range, or the library refused it.
-            TypeError: ``privkey`` is not an ``int`` or ``message`` is not bytes-like.
-        """
-        sk = _check_privkey(privkey)
-        msg = _message_for_sign(message)
-        try:
-            return bytes(_py_ecc_pop().Sign(sk, msg))
-        except Exception as exc:
-            raise ValueError(f"py_ecc Sign failed: {exc}") from exc
-
-    def verify(self, pubkey: bytes, message: bytes, signature: bytes) -> bool:
-        """Verify a signature; never raises.
-
-        Args:
-            pubkey: Compressed G1 public key.
-            message: The signed message.
-            signature: Compressed G2 signature.
-
-        Returns:
-            Whether the signature is valid for ``pubkey`` and ``message``.
-        """
-        checked = _precheck_verify(pubkey, message, signature)
-        if checked is None:
-            return False
-        try:
-            pk, msg, sig = checked
-            verdict = _py_ecc_pop().Verify(cast("BLSPubkey", pk), msg, cast("BLSSignature", sig))
-            return verdict is True
-        except Exception:
-            return False
-
-    def key_validate(self, pubkey: bytes) -> bool:
-        """KeyValidate via ``py_ecc``.
-
-        Args:
-            pubkey: Candidate compressed G1 public key.
-
-        Returns:
-            Whether ``pubkey`` encodes a non-identity point of G1.
-        """
-        pk = _to_bytes(pubkey)
-        if pk is None or len(pk) != BLS_PUBKEY_LENGTH:
-            return False
-        try:
-            return _py_ecc_pop().KeyValidate(cast("BLSPubkey", pk)) is True
-        except Exception:
-            return False
-
-    def __repr__(self) -> str:
-        return "PyEccBackend()"
+    def _key_validate(self, pubkey: bytes) -> bool:
+        return _py_ecc_pop().KeyValidate(cast("BLSPubkey", pubkey)) is True
 
 
 _MILAGRO: Final = MilagroBackend()

@@ -109,8 +109,10 @@ def load_validator_key(
     try:
         keystore = json.loads(Path(source).read_text(encoding="utf-8"))
         password = Path(password_file).read_text(encoding="utf-8").rstrip("\r\n")
-    except (OSError, json.JSONDecodeError) as exc:
-        raise KeystoreError(f"{source}: {exc}") from None
+    except (OSError, ValueError) as exc:  # ValueError: JSON or UTF-8 decoding
+        raise KeystoreError(f"{source}: not a readable keystore ({exc})") from None
+    if not isinstance(keystore, dict):
+        raise KeystoreError(f"{source}: an EIP-2335 keystore is a JSON object")
     secret = decrypt_keystore(keystore, password)
     pubkey = keystore.get("pubkey")
     if bls is not None and pubkey and bls.sk_to_pk(secret).hex() != str(pubkey).removeprefix("0x"):

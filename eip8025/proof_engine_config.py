@@ -373,8 +373,8 @@ def load_proof_engine_config(
         try:
             with open(source, encoding="utf-8") as handle:
                 data: Any = json.load(handle)
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ProofEngineConfigError(f"{source}: {exc}") from None
+        except (OSError, ValueError) as exc:  # ValueError: JSON or UTF-8 decoding
+            raise ProofEngineConfigError(f"{source}: not a readable JSON file ({exc})") from None
     else:
         data = source
     if not isinstance(data, Mapping) or not isinstance(data.get("execution_proofs"), list):

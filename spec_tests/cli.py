@@ -24,7 +24,7 @@ def run(
     try:
         results = run_tree(path, profile=profile, preset=preset, fork=fork, filter_text=filter_text)
     except FileNotFoundError as exc:
-        print(f"eip8025 spec-tests: {exc}", file=sys.stderr)
+        print(f"eip8025 spec-tests: error: {exc}", file=sys.stderr)
         return 2
     print(f"spec profile {profile.name}: {profile.summary}")
     print(summarize(results))

@@ -14,6 +14,8 @@ import json
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from eip8025.groth16 import (
     P,
     R,
 )
+from eip8025.groth16.field import f2_sqr, f2_sqrt, fp_largest, g2_rhs
 from eip8025.native import NativeError, Verifier, ZkVMKind
 from eip8025.native_engine import NativeProofEngine
 from eip8025.profiles import DEFAULT_PROFILE as PROFILE
@@ -40,6 +43,7 @@ from eip8025.proof_engine_config import (
 )
 from eip8025.verification import get_public_input
 from eip8025_cli import main as cli_main
+from eip8025_spec_tests.groth16_fixtures import Groth16Case, Groth16Fixture, load_groth16_fixture
 
 from .conftest import REPO, SHARED
 from .factories import make_payload
@@ -87,13 +91,13 @@ def risc0_vk(risc0: dict[str, Any]) -> Groth16VerifyingKey:
 
 
 @pytest.fixture(scope="module")
-def sp1_fixture() -> groth16.Groth16Fixture:
-    return groth16.load_groth16_fixture(SP1_JSON)
+def sp1_fixture() -> Groth16Fixture:
+    return load_groth16_fixture(SP1_JSON)
 
 
 @pytest.fixture(scope="module")
-def risc0_fixture() -> groth16.Groth16Fixture:
-    return groth16.load_groth16_fixture(RISC0_JSON)
+def risc0_fixture() -> Groth16Fixture:
+    return load_groth16_fixture(RISC0_JSON)
 
 
 def _header_defines() -> dict[str, str]:
@@ -129,6 +133,20 @@ def test_constants_mirror_the_header() -> None:
     assert numbers["EIP8025_GROTH16_RISC0_V3_INPUTS"] == groth16.RISC0_V3_INPUTS
     reasons = {v.strip('"') for k, v in defines.items() if k.startswith("EIP8025_G16_")}
     assert reasons == groth16.G16_REASONS
+
+
+def test_the_fixture_loader_is_test_tooling_not_core(tmp_path: Path) -> None:
+    """``eip8025.groth16`` neither exports nor imports the fixture loader of the spec tests."""
+    probe = (
+        "import sys, eip8025.groth16 as g; "
+        "print('eip8025_spec_tests' in sys.modules, "
+        "sorted({'Groth16Case', 'Groth16Fixture', 'load_groth16_fixture'} & set(g.__all__)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "False []"
 
 
 def test_constants_match_the_native_extension() -> None:
@@ -184,8 +202,8 @@ def test_both_vks_share_alpha_beta_and_gamma_is_the_generator(
 
 
 def test_curve_and_subgroup_checks_agree_with_the_fixture_reasons(
-    sp1_fixture: groth16.Groth16Fixture,
-    risc0_fixture: groth16.Groth16Fixture,
+    sp1_fixture: Groth16Fixture,
+    risc0_fixture: Groth16Fixture,
     risc0: dict[str, Any],
     sp1_vk: Groth16VerifyingKey,
 ) -> None:
@@ -259,20 +277,20 @@ def test_fp2_square_roots() -> None:
     non_squares = 0
     for _ in range(200):
         a = (rng.randrange(P), rng.randrange(P))
-        square = groth16._f2_sqr(a)
-        root = groth16._f2_sqrt(square)
-        assert root is not None and groth16._f2_sqr(root) == square
+        square = f2_sqr(a)
+        root = f2_sqrt(square)
+        assert root is not None and f2_sqr(root) == square
         assert root in (a, ((-a[0]) % P, (-a[1]) % P))
         b = (rng.randrange(P), rng.randrange(P))
         # b is a square in Fp2 iff its norm b0^2 + b1^2 is a square in Fp (Euler's criterion)
         norm_is_square = pow((b[0] ** 2 + b[1] ** 2) % P, (P - 1) // 2, P) == 1
-        got = groth16._f2_sqrt(b)
+        got = f2_sqrt(b)
         assert (got is not None) == norm_is_square
         non_squares += got is None
     assert 50 < non_squares < 150  # about half of Fp2 is not a square
     for real in (2, 3, 5, P - 1):  # real elements: non-residues of Fp have an imaginary root
-        root = groth16._f2_sqrt((real, 0))
-        assert root is not None and groth16._f2_sqr(root) == (real, 0)
+        root = f2_sqrt((real, 0))
+        assert root is not None and f2_sqr(root) == (real, 0)
 
 
 def test_gnark_vk_decompresses_to_the_json_vk(
@@ -288,7 +306,7 @@ def test_gnark_vk_decompresses_to_the_json_vk(
 
 
 def test_sp1_selector_is_sha256_of_the_gnark_file(
-    sp1: dict[str, Any], sp1_fixture: groth16.Groth16Fixture
+    sp1: dict[str, Any], sp1_fixture: Groth16Fixture
 ) -> None:
     data = SP1_GNARK.read_bytes()
     assert hashlib.sha256(data).digest() == _hex(sp1["verifying_key"]["gnark_vk_sha256"])
@@ -305,7 +323,7 @@ def test_gnark_g2_root_choice_is_c1_first() -> None:
     vk = groth16.decode_gnark_vk(data).vk
     # At least one VK point tells a c1-first rule from a c0-first one (README: beta does).
     points = [vk.beta, vk.gamma, vk.delta]
-    assert any(groth16._fp_largest(p.y_c0) != groth16._fp_largest(p.y_c1) for p in points if p.y_c1)
+    assert any(fp_largest(p.y_c0) != fp_largest(p.y_c1) for p in points if p.y_c1)
     for offset, point in zip(_g2_offsets(), points, strict=True):
         flipped = bytearray(data)
         flipped[offset] ^= 0x40  # 10 <-> 11: the other root
@@ -329,7 +347,7 @@ def _g1_non_residue_x() -> int:
 
 def _g2_non_residue_x() -> int:
     def non_square(x: int) -> bool:
-        rhs = groth16._g2_rhs((x, 0))
+        rhs = g2_rhs((x, 0))
         return pow((rhs[0] ** 2 + rhs[1] ** 2) % P, (P - 1) // 2, P) == P - 1
 
     return _first_x(non_square)
@@ -511,7 +529,7 @@ def test_groth16_proof_bytes() -> None:
 
 
 def test_sp1_fixture_cases(
-    sp1: dict[str, Any], sp1_fixture: groth16.Groth16Fixture, sp1_vk: Groth16VerifyingKey
+    sp1: dict[str, Any], sp1_fixture: Groth16Fixture, sp1_vk: Groth16VerifyingKey
 ) -> None:
     assert sp1_fixture.kind == groth16.KIND_GROTH16_SP1_V4 and sp1_fixture.vk == sp1_vk
     names = [case.name for case in sp1_fixture.cases]
@@ -538,7 +556,7 @@ def test_sp1_fixture_cases(
 
 
 def test_risc0_fixture_cases(
-    risc0: dict[str, Any], risc0_fixture: groth16.Groth16Fixture, risc0_vk: Groth16VerifyingKey
+    risc0: dict[str, Any], risc0_fixture: Groth16Fixture, risc0_vk: Groth16VerifyingKey
 ) -> None:
     assert risc0_fixture.kind == groth16.KIND_GROTH16_RISC0_V3 and risc0_fixture.vk == risc0_vk
     raw_cases = [risc0["receipt"], *risc0["negative_cases"]]
@@ -567,22 +585,22 @@ def test_fixture_loader_errors(tmp_path: Path, sp1: dict[str, Any]) -> None:
     path = tmp_path / "f.json"
     path.write_text("{nope")
     with pytest.raises(ValueError, match="not JSON"):
-        groth16.load_groth16_fixture(path)
+        load_groth16_fixture(path)
     path.write_text(json.dumps({"cases": []}))
     with pytest.raises(ValueError, match="not a Groth16 fixture"):
-        groth16.load_groth16_fixture(path)
+        load_groth16_fixture(path)
     bad = copy.deepcopy(sp1)
     bad["negative_cases"][0]["expected"] = True
     path.write_text(json.dumps(bad))
     with pytest.raises(ValueError, match=r"negative_cases\[0\] \(tampered_public_values\)"):
-        groth16.load_groth16_fixture(path)
+        load_groth16_fixture(path)
     bad = copy.deepcopy(sp1)
     bad["fixture"]["proof"] = bad["fixture"]["proof"][:-2]
     path.write_text(json.dumps(bad))
     with pytest.raises(ValueError, match=r"fixture\.proof: expected 260 bytes"):
-        groth16.load_groth16_fixture(path)
+        load_groth16_fixture(path)
     with pytest.raises(OSError):
-        groth16.load_groth16_fixture(tmp_path / "missing.json")
+        load_groth16_fixture(tmp_path / "missing.json")
 
 
 # ---- proof-engine configuration ------------------------------------------------------------
@@ -617,7 +635,7 @@ def _load(*entries: dict[str, Any], base_dir: Path | None = None) -> Any:
 
 
 def test_config_sp1_gnark_file_relative_to_the_config_file(
-    tmp_path: Path, sp1: dict[str, Any], sp1_fixture: groth16.Groth16Fixture
+    tmp_path: Path, sp1: dict[str, Any], sp1_fixture: Groth16Fixture
 ) -> None:
     (tmp_path / "keys").mkdir()
     shutil.copy(SP1_GNARK, tmp_path / "keys" / "vk.bin")
@@ -645,8 +663,8 @@ def test_config_sp1_gnark_file_relative_to_the_config_file(
 def test_config_inline_vks_build_the_fixture_program_vks(
     sp1: dict[str, Any],
     risc0: dict[str, Any],
-    sp1_fixture: groth16.Groth16Fixture,
-    risc0_fixture: groth16.Groth16Fixture,
+    sp1_fixture: Groth16Fixture,
+    risc0_fixture: Groth16Fixture,
 ) -> None:
     config = _load(
         _sp1_entry(sp1, groth16_vk=sp1["verifying_key"], selector=sp1["verifying_key"]["selector"]),
@@ -761,15 +779,15 @@ def test_config_errors_name_the_problem(entry: dict[str, Any], message: str) -> 
 # ---- the native backends ---------------------------------------------------------------------
 
 
-def _all_cases() -> list[groth16.Groth16Case]:
+def _all_cases() -> list[Groth16Case]:
     return [
-        *groth16.load_groth16_fixture(SP1_JSON).cases,
-        *groth16.load_groth16_fixture(RISC0_JSON).cases,
+        *load_groth16_fixture(SP1_JSON).cases,
+        *load_groth16_fixture(RISC0_JSON).cases,
     ]
 
 
 @pytest.mark.parametrize("case", _all_cases(), ids=[f"{c.kind:x}-{c.name}" for c in _all_cases()])
-def test_native_verifier_on_every_fixture_case(case: groth16.Groth16Case) -> None:
+def test_native_verifier_on_every_fixture_case(case: Groth16Case) -> None:
     verifier = Verifier(case.kind, case.program_vk)
     if case.expected:
         assert verifier.verify(case.proof) == case.public_values
@@ -780,7 +798,7 @@ def test_native_verifier_on_every_fixture_case(case: groth16.Groth16Case) -> Non
     assert info.value.reason == case.failure_reason
 
 
-def test_native_verifier_edge_cases(sp1_fixture: groth16.Groth16Fixture) -> None:
+def test_native_verifier_edge_cases(sp1_fixture: Groth16Fixture) -> None:
     valid = sp1_fixture.valid_case
     verifier = Verifier(valid.kind, valid.program_vk)
     # the same proof without its public values: the digest input differs, the pairing fails
@@ -801,7 +819,7 @@ def test_native_verifier_edge_cases(sp1_fixture: groth16.Groth16Fixture) -> None
 
 
 def test_native_rejects_bad_program_vks(
-    sp1_fixture: groth16.Groth16Fixture, risc0_fixture: groth16.Groth16Fixture
+    sp1_fixture: Groth16Fixture, risc0_fixture: Groth16Fixture
 ) -> None:
     sp1_vk = sp1_fixture.valid_case.program_vk
     risc0_vk = risc0_fixture.valid_case.program_vk
@@ -819,7 +837,7 @@ def test_native_rejects_bad_program_vks(
 
 
 def test_bare_check_with_python_derived_public_inputs(
-    sp1_fixture: groth16.Groth16Fixture, risc0_fixture: groth16.Groth16Fixture
+    sp1_fixture: Groth16Fixture, risc0_fixture: Groth16Fixture
 ) -> None:
     sp1_valid = sp1_fixture.valid_case
     sp1_inputs = groth16.sp1_v4_public_inputs(sp1_valid.program_id, sp1_valid.public_values)
@@ -859,7 +877,7 @@ def test_bare_check_with_python_derived_public_inputs(
 
 
 def test_bare_check_on_every_case_that_stores_its_inputs(
-    sp1_fixture: groth16.Groth16Fixture, risc0_fixture: groth16.Groth16Fixture
+    sp1_fixture: Groth16Fixture, risc0_fixture: Groth16Fixture
 ) -> None:
     checked = 0
     for fixture in (sp1_fixture, risc0_fixture):
@@ -910,8 +928,8 @@ def test_engine_verifies_through_the_native_backends(
     monkeypatch: pytest.MonkeyPatch,
     sp1: dict[str, Any],
     risc0: dict[str, Any],
-    sp1_fixture: groth16.Groth16Fixture,
-    risc0_fixture: groth16.Groth16Fixture,
+    sp1_fixture: Groth16Fixture,
+    risc0_fixture: Groth16Fixture,
 ) -> None:
     engine = _engine(sp1, risc0)
     assert engine.verifiable_proof_types == {1, 2}
@@ -941,7 +959,7 @@ def test_engine_verifies_through_the_native_backends(
 
 
 def test_engine_binding_applies_to_groth16_public_values(
-    sp1: dict[str, Any], risc0: dict[str, Any], sp1_fixture: groth16.Groth16Fixture
+    sp1: dict[str, Any], risc0: dict[str, Any], sp1_fixture: Groth16Fixture
 ) -> None:
     # The fixture's public values are ABI words, not an SSZ PublicInput: natively valid, but they
     # do not bind the proof to any PublicInput, so the engine says False.
@@ -1015,7 +1033,7 @@ def test_verify_fixture_unreadable_is_exit_2(
 
 @pytest.mark.parametrize("path", [SP1_JSON, RISC0_JSON], ids=["sp1", "risc0"])
 def test_verify_fixture_runs_every_case(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    fixture = groth16.load_groth16_fixture(path)
+    fixture = load_groth16_fixture(path)
     assert cli_main(["verify", "--groth16-fixture", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     rows = [line.split() for line in lines if line.startswith("  ")]

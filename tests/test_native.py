@@ -6,6 +6,8 @@ loaded by path, exactly as a real ere-verifier-c or prover library would be.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import os
 import pickle
@@ -435,6 +437,12 @@ def libs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "prover_no_prove": _compile(
             "double_prover.c", tmp / "libdouble_prover_noprove.so", "DOUBLE_OMIT_PROVE"
         ),
+        "verifier_misbehaving": _compile(
+            "double_verifier.c", tmp / "libdouble_verifier_misbehaving.so", "DOUBLE_MISBEHAVE"
+        ),
+        "prover_misbehaving": _compile(
+            "double_prover.c", tmp / "libdouble_prover_misbehaving.so", "DOUBLE_MISBEHAVE"
+        ),
     }
 
 
@@ -525,6 +533,134 @@ def test_unloadable_library(tmp_path: Path) -> None:
     not_elf = tmp_path / "text.so"
     not_elf.write_text("not a shared object")
     assert status_of(lambda: _native.Prover(1, VK, not_elf)) == "LIBRARY_LOAD"
+
+
+# ---------------------------------------------------------------------------------------------
+# Libraries that break the ownership rules: whatever they hand back is still released
+# ---------------------------------------------------------------------------------------------
+
+_COUNTERS = ("handles_allocated", "handles_freed", "bytes_allocated", "bytes_freed")
+
+
+class Allocations:
+    """The allocation counters a test-double library exports (native_double/double_counters.h).
+
+    Read through ctypes: dlopen() of a path the extension already loaded gives the same copy of
+    the library, so the counters are the ones the extension's calls moved.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._lib = ctypes.CDLL(str(path))
+        for name in _COUNTERS:
+            getattr(self._lib, f"double_{name}").restype = ctypes.c_uint64
+
+    def now(self) -> dict[str, int]:
+        return {name: int(getattr(self._lib, f"double_{name}")()) for name in _COUNTERS}
+
+    def since(self, before: dict[str, int]) -> dict[str, int]:
+        now = self.now()
+        return {name: now[name] - before[name] for name in _COUNTERS}
+
+
+def test_verifier_error_with_a_buffer_frees_the_buffer(libs: dict[str, Path]) -> None:
+    path = libs["verifier_misbehaving"]
+    verifier = _native.Verifier(1, VK, path)
+    counts = Allocations(path)
+    pi = public_input()
+    proof = pi + hashlib.sha256(pi + VK).digest()
+    before = counts.now()
+    assert verifier.verify(proof) == pi  # the honest path still works
+    assert counts.since(before) == {
+        "handles_allocated": 0,
+        "handles_freed": 0,
+        "bytes_allocated": 1,
+        "bytes_freed": 1,
+    }
+    for bad, status in (
+        (proof[:-1] + b"\x00", "VERIFY"),
+        (proof[:31], "DECODE_PROOF"),
+        (b"", "DECODE_PROOF"),
+    ):
+        before = counts.now()
+        with pytest.raises(_native.NativeError) as info:
+            verifier.verify(bad)
+        assert (info.value.status, info.value.library) == (status, str(path))
+        # The library returned an error *and* a buffer: the buffer went back to ere_bytes_free.
+        assert counts.since(before)["bytes_allocated"] == 1, status
+        assert counts.since(before)["bytes_freed"] == 1, status
+
+
+def test_verifier_new_error_with_a_handle_frees_the_handle(libs: dict[str, Path]) -> None:
+    path = libs["verifier_misbehaving"]
+    counts = Allocations(path)
+    gc.collect()  # handles of earlier tests, still referenced from their tracebacks
+    before = counts.now()
+    with pytest.raises(_native.NativeError) as info:
+        _native.Verifier(1, b"misbehave:new " + VK, path)
+    assert (info.value.status, info.value.library) == ("DECODE_PROGRAM_VK", str(path))
+    assert counts.since(before) == {
+        "handles_allocated": 1,
+        "handles_freed": 1,  # through ere_verifier_free
+        "bytes_allocated": 0,
+        "bytes_freed": 0,
+    }
+    verifier = _native.Verifier(2, VK, path)
+    del verifier
+    gc.collect()
+    assert counts.since(before)["handles_freed"] == counts.since(before)["handles_allocated"] == 2
+
+
+def test_prover_error_with_buffers_frees_both(libs: dict[str, Path]) -> None:
+    path = libs["prover_misbehaving"]
+    prover = _native.Prover(1, VK, path)
+    counts = Allocations(path)
+    before = counts.now()
+    with pytest.raises(_native.NativeError) as info:
+        prover.prove(b"misbehave:error " + public_input())
+    assert (info.value.status, info.value.library) == ("DECODE_INPUT", str(path))
+    # The library returned an error *and* a proof and public values: both went back to
+    # eip8025_bytes_free.
+    assert counts.since(before) == {
+        "handles_allocated": 0,
+        "handles_freed": 0,
+        "bytes_allocated": 2,
+        "bytes_freed": 2,
+    }
+    before = counts.now()
+    assert prover.prove(public_input())[1] == public_input()  # the honest path still works
+    assert counts.since(before)["bytes_allocated"] == counts.since(before)["bytes_freed"] == 2
+
+
+def test_prover_null_buffer_with_a_length_still_frees_the_other(libs: dict[str, Path]) -> None:
+    path = libs["prover_misbehaving"]
+    prover = _native.Prover(1, VK, path)
+    counts = Allocations(path)
+    before = counts.now()
+    with pytest.raises(_native.NativeError, match="NULL buffer with a non-zero length") as info:
+        prover.prove(b"misbehave:nullpv " + public_input())
+    assert (info.value.status, info.value.library) == ("INTERNAL", str(path))
+    # (proof, len) is a real buffer, (NULL, 5) is not: the proof is freed, nothing else.
+    assert counts.since(before)["bytes_allocated"] == counts.since(before)["bytes_freed"] == 1
+
+
+def test_prover_new_error_with_a_handle_frees_the_handle(libs: dict[str, Path]) -> None:
+    path = libs["prover_misbehaving"]
+    counts = Allocations(path)
+    gc.collect()  # handles of earlier tests, still referenced from their tracebacks
+    before = counts.now()
+    with pytest.raises(_native.NativeError) as info:
+        _native.Prover(1, b"misbehave:new " + VK, path)
+    assert (info.value.status, info.value.library) == ("DECODE_PROGRAM_VK", str(path))
+    assert counts.since(before) == {
+        "handles_allocated": 1,
+        "handles_freed": 1,  # through eip8025_prover_free
+        "bytes_allocated": 0,
+        "bytes_freed": 0,
+    }
+    prover = _native.Prover(2, VK, path)
+    del prover
+    gc.collect()
+    assert counts.since(before)["handles_freed"] == counts.since(before)["handles_allocated"] == 2
 
 
 # ---------------------------------------------------------------------------------------------

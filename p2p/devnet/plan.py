@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import os
 import socket
 from collections.abc import Sequence
 from typing import Final
@@ -14,7 +15,7 @@ from eip8025.config import DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_ACCEPTED_PROOF_
 from eip8025.profiles import DEFAULT_PROFILE
 
 from ..host import peer_id_from_secret
-from ..node import NodeConfig, spec_config
+from ..node import NodeConfig, NodeConfigError, build_proof_engine, spec_config
 
 __all__ = [
     "EXIT_EXPECTED_FAILURE",
@@ -115,9 +116,28 @@ class DevnetConfig:
             spec_profile=self.spec_profile,
         )
         try:
-            return AcceptancePolicy.from_config(spec_config(config))
+            policy = AcceptancePolicy.from_config(spec_config(config))
         except PolicyError as exc:
             raise DevnetConfigError(f"acceptance policy: {exc}") from None
+        self._check_files()
+        return policy
+
+    def _check_files(self) -> None:
+        """Paths and the proof-engine file, before any process starts."""
+        if self.proof_engine is not None:
+            try:
+                build_proof_engine(self.proof_engine, self.proof_types)
+            except NodeConfigError as exc:
+                raise DevnetConfigError(str(exc)) from None
+        datadir = self.datadir
+        if datadir is not None and os.path.exists(datadir) and not os.path.isdir(datadir):
+            raise DevnetConfigError(f"--datadir {datadir}: not a directory")
+        if self.summary_json is not None:
+            parent = os.path.dirname(os.path.abspath(self.summary_json))
+            if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+                raise DevnetConfigError(
+                    f"--summary-json {self.summary_json}: {parent} is not a writable directory"
+                )
 
 
 @dataclasses.dataclass

@@ -11,14 +11,35 @@
  * Variants (compile-time):
  *   -DWRONG_ABI            eip8025_prover_abi_version() reports a different ABI version
  *   -DDOUBLE_OMIT_PROVE    leave out eip8025_prover_prove (a library missing a symbol)
+ *   -DDOUBLE_MISBEHAVE     break the ABI's "on error the outputs are cleared" rule:
+ *                            program "misbehave:new..."   eip8025_prover_new returns
+ *                                                         DECODE_PROGRAM together with a handle
+ *                            input "misbehave:error..."   prove returns DECODE_INPUT together
+ *                                                         with both buffers (the honest ones)
+ *                            input "misbehave:nullpv..."  prove returns OK with the proof buffer
+ *                                                         but public values (NULL, 5)
+ *
+ * Every variant also exports counters of what it allocated and what was handed back to
+ * eip8025_prover_free / eip8025_bytes_free (double_*_allocated / double_*_freed), which the
+ * tests read with ctypes to check the extension releases everything the library gives it.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "double_counters.h"
 #include "double_sha256.h"
 #include "eip8025_prover.h"
 
 #define DOUBLE_MAX_INPUT 65536u
+
+DOUBLE_COUNTERS
+
+#ifdef DOUBLE_MISBEHAVE
+static int starts_with(const uint8_t *data, size_t len, const char *prefix) {
+    size_t n = strlen(prefix);
+    return len >= n && !memcmp(data, prefix, n);
+}
+#endif
 
 struct Eip8025Prover {
     uint32_t kind;
@@ -53,10 +74,16 @@ int32_t eip8025_prover_new(uint32_t kind, const uint8_t *program, size_t program
     if (!p) {
         return EIP8025_ERR_INTERNAL;
     }
+    DOUBLE_COUNT(handles_allocated);
     p->kind = kind;
     p->vk_len = program_len;
     memcpy(p->vk, program, program_len);
     *handle = p;
+#ifdef DOUBLE_MISBEHAVE
+    if (starts_with(program, program_len, "misbehave:new")) {
+        return EIP8025_ERR_DECODE_PROGRAM; /* ... with *handle set */
+    }
+#endif
     return EIP8025_OK;
 }
 
@@ -81,7 +108,9 @@ int32_t eip8025_prover_prove(const Eip8025Prover *p, const uint8_t *input, size_
         free(values);
         return EIP8025_ERR_INTERNAL;
     }
+    DOUBLE_COUNT(bytes_allocated);
     if (input_len) {
+        DOUBLE_COUNT(bytes_allocated);
         memcpy(out, input, input_len);
         memcpy(values, input, input_len);
     }
@@ -90,14 +119,31 @@ int32_t eip8025_prover_prove(const Eip8025Prover *p, const uint8_t *input, size_
     *proof_len = input_len + 32;
     *pv = values;
     *pv_len = input_len;
+#ifdef DOUBLE_MISBEHAVE
+    if (starts_with(input, input_len, "misbehave:error")) {
+        return EIP8025_ERR_DECODE_INPUT; /* ... with both buffers set */
+    }
+    if (starts_with(input, input_len, "misbehave:nullpv")) {
+        free(values); /* not handed out after all */
+        DOUBLE_UNCOUNT(bytes_allocated);
+        *pv = NULL;
+        *pv_len = 5;
+    }
+#endif
     return EIP8025_OK;
 }
 #endif
 
-void eip8025_prover_free(Eip8025Prover *p) { free(p); }
+void eip8025_prover_free(Eip8025Prover *p) {
+    if (p) {
+        DOUBLE_COUNT(handles_freed);
+        free(p);
+    }
+}
 
 void eip8025_bytes_free(uint8_t *ptr, size_t len) {
     if (ptr && len) {
+        DOUBLE_COUNT(bytes_freed);
         free(ptr);
     }
 }
