@@ -188,6 +188,7 @@ def _verify(args: argparse.Namespace) -> int:
     from ssz.exceptions import DeserializationError
 
     from eip8025.engine import ChainIdGuard, ChainIdMismatch, ProofEngineError
+    from eip8025.hexbytes import parse_hex
     from eip8025.profiles import get_profile
     from eip8025.proof_engine_config import ProofEngineConfigError
     from eip8025.verification import get_public_input
@@ -197,9 +198,7 @@ def _verify(args: argparse.Namespace) -> int:
         return _verify_groth16_fixture(args.groth16_fixture)
     try:
         if args.root is not None:
-            root = bytes.fromhex(args.root.removeprefix("0x"))
-            if len(root) != 32:
-                return _fail("verify", "--root must be 32 bytes of hex")
+            root = parse_hex(args.root, length=32, what="--root")
         else:
             root = _read_request(args).hash_tree_root()
         proof = get_profile(args.spec_profile).ExecutionProof(

@@ -137,11 +137,27 @@ static int add_instance_method(PyObject *dict, PyMethodDef *def) {
     return rc;
 }
 
+/* The package's error root, eip8025.errors.Eip8025Error (a module with no imports of ours). */
+static PyObject *error_root(void) {
+    PyObject *errors = PyImport_ImportModule("eip8025.errors");
+    if (!errors) {
+        return NULL;
+    }
+    PyObject *root = PyObject_GetAttrString(errors, "Eip8025Error");
+    Py_DECREF(errors);
+    return root;
+}
+
 static PyObject *make_native_error(void) {
+    PyObject *base = error_root();
+    if (!base) {
+        return NULL;
+    }
     PyObject *dict = PyDict_New();
     if (!dict || add_instance_method(dict, &nativeerror_init_def) < 0 ||
         add_instance_method(dict, &nativeerror_reduce_def) < 0) {
         Py_XDECREF(dict);
+        Py_DECREF(base);
         return NULL;
     }
     PyObject *cls = PyErr_NewExceptionWithDoc(
@@ -149,8 +165,9 @@ static PyObject *make_native_error(void) {
         "A native status other than OK: a verifier/prover ABI status or a loader failure.\n\n"
         "Attributes: code (int), status (name such as 'VERIFY'), library (path or None), reason\n"
         "(machine-readable cause such as 'pairing_check_fails', or None).",
-        PyExc_Exception, dict);
+        base, dict);
     Py_DECREF(dict);
+    Py_DECREF(base);
     return cls;
 }
 

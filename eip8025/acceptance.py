@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from eip8025.config import ProofTypeRegistry, SpecConfig
+from eip8025.errors import Eip8025Error
 
 __all__ = ["AcceptancePolicy", "AcceptanceRecord", "ForkChoiceSink", "PolicyError"]
 
 
-class PolicyError(ValueError):
+class PolicyError(Eip8025Error, ValueError):
     """The acceptance policy is impossible or refers to unknown proof types."""
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from eip8025.errors import ConfigError
 from eip8025.profiles import DEFAULT_PROFILE, SpecProfile, get_profile
 
 __all__ = [
@@ -52,7 +53,7 @@ def preset_by_name(name: str) -> Preset:
     try:
         return _PRESETS[name]
     except KeyError:
-        raise ValueError(f"unknown preset {name!r}; choose one of {sorted(_PRESETS)}") from None
+        raise ConfigError(f"unknown preset {name!r}; choose one of {sorted(_PRESETS)}") from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,9 +67,9 @@ class ProofTypeInfo:
 
     def __post_init__(self) -> None:
         if not 0 <= self.id <= 255:
-            raise ValueError(f"proof type id {self.id} is not a Uint8")
+            raise ConfigError(f"proof type id {self.id} is not a Uint8")
         if not (self.name and self.el_guest and self.zkvm):
-            raise ValueError(f"proof type {self.id}: name, el_guest and zkvm must be non-empty")
+            raise ConfigError(f"proof type {self.id}: name, el_guest and zkvm must be non-empty")
 
 
 class ProofTypeRegistry:
@@ -79,9 +80,9 @@ class ProofTypeRegistry:
         self._by_name: dict[str, ProofTypeInfo] = {}
         for entry in entries:
             if entry.id in self._by_id:
-                raise ValueError(f"proof type id {entry.id} is registered twice")
+                raise ConfigError(f"proof type id {entry.id} is registered twice")
             if entry.name in self._by_name:
-                raise ValueError(f"proof type name {entry.name!r} is registered twice")
+                raise ConfigError(f"proof type name {entry.name!r} is registered twice")
             self._by_id[entry.id] = entry
             self._by_name[entry.name] = entry
 
@@ -211,7 +212,7 @@ def load_config(source: Mapping[str, Any] | str | Path) -> SpecConfig:
         data = source
     unknown = set(data) - _KEYS
     if unknown:
-        raise ValueError(f"unknown config keys: {sorted(unknown)}")
+        raise ConfigError(f"unknown config keys: {sorted(unknown)}")
     profile = get_profile(str(data.get("spec_profile", DEFAULT_PROFILE.name)))
     preset = preset_by_name(str(data.get("preset", "mainnet")))
     base = MAINNET_CONFIG if preset is MAINNET else MINIMAL_CONFIG
@@ -223,7 +224,7 @@ def load_config(source: Mapping[str, Any] | str | Path) -> SpecConfig:
                 for e in data["proof_types"]
             )
         except (KeyError, TypeError) as exc:
-            raise ValueError(
+            raise ConfigError(
                 f"proof_types: each entry needs id, name, el_guest, zkvm ({exc})"
             ) from None
     supported = base.supported_proof_types

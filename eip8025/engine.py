@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from eip8025.containers import ExecutionProofBase
+from eip8025.errors import Eip8025Error
 
 __all__ = [
     "ChainIdGuard",
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 
-class ProofEngineError(Exception):
+class ProofEngineError(Eip8025Error):
     """Base class of proof-engine failures that are not a verdict on a proof."""
 
 

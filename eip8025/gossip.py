@@ -28,6 +28,7 @@ from eip8025.containers import (
     SignedExecutionProofEnvelopeBase,
 )
 from eip8025.engine import ChainIdMismatch, ProofEngine, ProofEngineError
+from eip8025.errors import Eip8025Error
 from eip8025.verification import EnvelopeCheck, EnvelopeInvalid, get_supported_proof_types
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class GossipReason(enum.Enum):
     STATE_UNAVAILABLE = "state_unavailable"
 
 
-class GossipError(Exception):
+class GossipError(Eip8025Error):
     """A gossip validation outcome other than accept."""
 
     def __init__(

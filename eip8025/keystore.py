@@ -17,11 +17,13 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from eip8025.bls import CURVE_ORDER, BLSBackend
+from eip8025.errors import Eip8025Error
+from eip8025.hexbytes import HexError, parse_hex, parse_hex_int
 
 __all__ = ["KeystoreError", "decrypt_keystore", "load_validator_key", "process_password"]
 
 
-class KeystoreError(ValueError):
+class KeystoreError(Eip8025Error, ValueError):
     """The keystore is malformed, unsupported, or the password is wrong."""
 
 
@@ -41,10 +43,11 @@ def _field(data: Any, *path: str) -> Any:
 
 
 def _hex(value: Any, name: str) -> bytes:
+    """EIP-2335 keystores write hex without ``0x``."""
     try:
-        return bytes.fromhex(str(value))
-    except ValueError:
-        raise KeystoreError(f"{name} is not hex") from None
+        return parse_hex(value, what=name, prefix_optional=True)
+    except HexError as exc:
+        raise KeystoreError(str(exc)) from None
 
 
 def _decryption_key(kdf: dict[str, Any], password: bytes) -> bytes:
@@ -100,7 +103,10 @@ def load_validator_key(
     If the keystore names a ``pubkey`` and ``bls`` is given, the decrypted key must match it.
     """
     if source.startswith("0x"):
-        secret = int(source, 16)
+        try:
+            secret = parse_hex_int(source, what="raw key")
+        except HexError as exc:
+            raise KeystoreError(str(exc)) from None
         if not 0 < secret < CURVE_ORDER:
             raise KeystoreError("raw key is not a valid BLS private key")
         return secret

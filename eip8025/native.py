@@ -36,6 +36,8 @@ import enum
 import hashlib
 from typing import Final
 
+from eip8025.errors import DecodeError
+
 try:
     from eip8025 import _native
 except ImportError as exc:
@@ -160,6 +162,6 @@ def zkboost_mock_public_values(
     """
     root = bytes(new_payload_request_root)
     if len(root) != 32:
-        raise ValueError(f"new_payload_request_root must be 32 bytes, got {len(root)}")
+        raise DecodeError(f"new_payload_request_root must be 32 bytes, got {len(root)}")
     flag = b"\x01" if successful_validation else b"\x00"
     return hashlib.sha256(root + flag).digest()

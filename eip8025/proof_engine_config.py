@@ -63,6 +63,8 @@ from ssz.exceptions import DeserializationError
 
 from eip8025 import groth16
 from eip8025.containers import STATELESS_INPUT_SCHEMA_ID, PublicInput
+from eip8025.errors import Eip8025Error
+from eip8025.hexbytes import HexError, parse_hex
 
 __all__ = [
     "PADDED_PUBLIC_VALUES_SIZE",
@@ -81,7 +83,7 @@ PADDED_PUBLIC_VALUES_SIZE = 256
 DEFAULT_MOCK_PROOF_SIZE = 128 * 1024
 
 
-class ProofEngineConfigError(ValueError):
+class ProofEngineConfigError(Eip8025Error, ValueError):
     """The proof-engine configuration is malformed (message names the entry and key)."""
 
 
@@ -193,12 +195,10 @@ _KNOWN_KEYS = {
 
 
 def _hex(value: Any, where: str) -> bytes:
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise ProofEngineConfigError(f"{where}: expected a 0x-prefixed hex string")
     try:
-        return bytes.fromhex(value[2:])
-    except ValueError:
-        raise ProofEngineConfigError(f"{where}: invalid hex") from None
+        return parse_hex(value, what=where)
+    except HexError as exc:
+        raise ProofEngineConfigError(str(exc)) from None
 
 
 def _sized_hex(raw: Mapping[str, Any], key: str, where: str, length: int) -> bytes | None:

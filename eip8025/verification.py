@@ -32,6 +32,7 @@ from eip8025.containers import (
     SignedExecutionProofEnvelopeBase,
 )
 from eip8025.engine import ProofEngine
+from eip8025.errors import Eip8025Error
 from eip8025.signing import (
     compute_epoch_at_slot,
     compute_signing_root,
@@ -93,7 +94,7 @@ class EnvelopeCheck(enum.Enum):
     BAD_SIGNATURE = "bad_signature"
 
 
-class EnvelopeInvalid(AssertionError):
+class EnvelopeInvalid(Eip8025Error, AssertionError):
     """An assertion of ``verify_execution_proof_envelope`` failed."""
 
     def __init__(self, check: EnvelopeCheck) -> None:

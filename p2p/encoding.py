@@ -24,6 +24,7 @@ from eip8025.containers import (
     SignedExecutionProofEnvelopeBase,
     max_compressed_len,
 )
+from eip8025.errors import Eip8025Error
 from eip8025.profiles import PROFILES, SpecProfile
 
 __all__ = [
@@ -48,7 +49,7 @@ MAX_COMPRESSED_EXECUTION_PROOF_SIZE = max_compressed_len(MAX_GOSSIP_UNCOMPRESSED
 """Largest acceptable gossip payload for the topic (compressed bytes)."""
 
 
-class GossipDecodeError(ValueError):
+class GossipDecodeError(Eip8025Error, ValueError):
     """The payload is not a valid ssz_snappy ``SignedExecutionProofEnvelope`` (a REJECT)."""
 
 

@@ -22,6 +22,7 @@ import rlp
 from eth_hash.auto import keccak
 
 from eip8025.containers import ENRForkID
+from eip8025.errors import Eip8025Error
 
 __all__ = ["ENR", "MAX_ENR_SIZE", "ENRError"]
 
@@ -29,7 +30,7 @@ MAX_ENR_SIZE = 300
 _ID_V4 = b"v4"
 
 
-class ENRError(ValueError):
+class ENRError(Eip8025Error, ValueError):
     """A record is malformed, too large, or its signature does not verify."""
 
 

@@ -30,6 +30,7 @@ from typing import Final
 
 from eip8025.acceptance import AcceptanceRecord
 from eip8025.containers import ExecutionProofEnvelopeBase
+from eip8025.errors import Eip8025Error
 from eip8025.gossip import ProverKey, Seen
 from eip8025.profiles import SpecProfile
 
@@ -71,7 +72,7 @@ _PRUNED: Final = (
 )
 
 
-class NodeStorageError(Exception):
+class NodeStorageError(Eip8025Error):
     """The state file is unusable or belongs to another spec profile or chain."""
 
 

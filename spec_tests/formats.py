@@ -15,6 +15,7 @@ from ssz.exceptions import DeserializationError, SerializationError
 from eip8025 import containers
 from eip8025.chain import StaticStateView, ValidatorView
 from eip8025.config import MAINNET, MAINNET_CONFIG, MINIMAL, MINIMAL_CONFIG, SpecConfig
+from eip8025.hexbytes import HexError, parse_hex
 from eip8025.profiles import SpecProfile
 
 from .errors import CaseFailure, CaseSkip
@@ -177,15 +178,10 @@ def parse_bytes(value: Any, length: int | None, where: str) -> bytes:
     Raises:
         CaseFailure: Not a ``0x`` hex string of that length.
     """
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise CaseFailure(f"malformed vector: {where} is not a 0x-hex string")
     try:
-        data = bytes.fromhex(value[2:])
-    except ValueError:
-        raise CaseFailure(f"malformed vector: {where} is not valid hex") from None
-    if length is not None and len(data) != length:
-        raise CaseFailure(f"malformed vector: {where} has {len(data)} bytes, expected {length}")
-    return data
+        return parse_hex(value, length=length, what=where)
+    except HexError as exc:
+        raise CaseFailure(f"malformed vector: {exc}") from None
 
 
 def state_to_yaml(

@@ -16,6 +16,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
+from eip8025.errors import Eip8025Error
 from eip8025.profiles import SpecProfile
 
 from .formats import ACCEPTANCE_HANDLER, FORK, GOSSIP_HANDLER, MOCK_HANDLER, PROOF_ENGINE_RUNNER
@@ -34,7 +35,7 @@ GENERATED_HANDLER_DIRS = (
 """The folders (relative to OUT) this generator owns entirely."""
 
 
-class OutputExists(Exception):
+class OutputExists(Eip8025Error):
     """A generated folder already exists and ``replace`` was not asked for."""
 
 

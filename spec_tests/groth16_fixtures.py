@@ -25,6 +25,7 @@ from eip8025.groth16 import (
     risc0_v3_program_vk,
     sp1_v4_program_vk,
 )
+from eip8025.hexbytes import parse_hex, parse_hex_int
 
 __all__ = ["Groth16Case", "Groth16Fixture", "load_groth16_fixture"]
 
@@ -101,16 +102,7 @@ class Groth16Fixture:
 def _hex_field(obj: Mapping[str, Any], key: str, where: str, length: int | None = None) -> bytes:
     if key not in obj:
         raise ValueError(f"{where}: missing key {key!r}")
-    value = obj[key]
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise ValueError(f"{where}.{key}: expected a 0x-prefixed hex string")
-    try:
-        data = bytes.fromhex(value[2:])
-    except ValueError:
-        raise ValueError(f"{where}.{key}: invalid hex") from None
-    if length is not None and len(data) != length:
-        raise ValueError(f"{where}.{key}: expected {length} bytes, got {len(data)}")
-    return data
+    return parse_hex(obj[key], length=length, what=f"{where}.{key}")
 
 
 def _object(obj: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -128,9 +120,7 @@ def _stored_inputs(obj: Mapping[str, Any], where: str) -> tuple[int, ...] | None
         raise ValueError(f"{where}.public_inputs: expected a list")
     inputs = []
     for i, value in enumerate(raw):
-        if not isinstance(value, str) or not value.startswith("0x"):
-            raise ValueError(f"{where}.public_inputs[{i}]: expected a 0x-prefixed hex string")
-        inputs.append(int(value, 16))
+        inputs.append(parse_hex_int(value, what=f"{where}.public_inputs[{i}]"))
     return tuple(inputs)
 
 

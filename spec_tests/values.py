@@ -10,6 +10,7 @@ from ssz.sedes.bitvector import Bitvector
 from ssz.sedes.boolean import Boolean
 from ssz.sedes.uint import UInt
 
+from eip8025.hexbytes import parse_hex
 from eip8025.ssz.sedes import (
     ContainerSedes,
     List,
@@ -23,9 +24,7 @@ __all__ = ["from_yaml", "to_yaml"]
 
 
 def _hex(value: Any) -> bytes:
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise ValueError(f"expected a 0x-hex string, got {value!r}")
-    return bytes.fromhex(value[2:])
+    return parse_hex(value, what="YAML value")
 
 
 def from_yaml(sedes: BaseSedes[Any, Any], value: Any) -> Any:

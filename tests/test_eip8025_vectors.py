@@ -594,7 +594,7 @@ MOCK_CORRUPTIONS: dict[str, tuple[str, Corruption, str]] = {
     "public_values_missing": (
         MOCK_VALID,
         _drop("expected.yaml", "public_values"),
-        "public_values is not a 0x-hex string",
+        "public_values: expected a 0x-prefixed hex string",
     ),
     "valid_not_a_bool": (
         MOCK_VALID,

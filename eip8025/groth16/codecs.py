@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from eip8025 import native
+from eip8025.errors import DecodeError
+from eip8025.hexbytes import parse_hex_int
 
 from .field import B1, Fp2, P, f2_sqr, g2_rhs
 from .layout import G1_LEN, G2_LEN, PROOF_LEN, VK_FIXED_LEN, WORD_LEN
@@ -31,18 +33,15 @@ def _word(value: int) -> bytes:
 
 def _parse_int(value: Any, where: str) -> int:
     if isinstance(value, bool):
-        raise ValueError(f"{where}: expected a 0x-prefixed hex string or an integer")
+        raise DecodeError(f"{where}: expected a 0x-prefixed hex string or an integer")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.startswith(("0x", "0X")):
-        try:
-            number = int(value[2:], 16)
-        except ValueError:
-            raise ValueError(f"{where}: invalid hex {value!r}") from None
+    elif isinstance(value, str):
+        number = parse_hex_int(value, what=where)
     else:
-        raise ValueError(f"{where}: expected a 0x-prefixed hex string or an integer")
+        raise DecodeError(f"{where}: expected a 0x-prefixed hex string or an integer")
     if not 0 <= number < P:
-        raise ValueError(f"{where}: coordinate is not < p")
+        raise DecodeError(f"{where}: coordinate is not < p")
     return number
 
 
@@ -65,7 +64,7 @@ class G1Point:
             ValueError: If ``data`` is not 64 bytes.
         """
         if len(data) != G1_LEN:
-            raise ValueError(f"a G1 point is {G1_LEN} bytes, got {len(data)}")
+            raise DecodeError(f"a G1 point is {G1_LEN} bytes, got {len(data)}")
         return cls(int.from_bytes(data[:32], "big"), int.from_bytes(data[32:], "big"))
 
     def is_on_curve(self) -> bool:
@@ -82,10 +81,10 @@ class G1Point:
             ValueError: Missing key, bad number, coordinate >= p, or not on the curve.
         """
         if not isinstance(obj, Mapping) or not {"x", "y"} <= set(obj):
-            raise ValueError(f"{where}: expected an object with keys x and y")
+            raise DecodeError(f"{where}: expected an object with keys x and y")
         point = cls(_parse_int(obj["x"], f"{where}.x"), _parse_int(obj["y"], f"{where}.y"))
         if not point.is_on_curve():
-            raise ValueError(f"{where}: not on the curve y^2 = x^3 + 3")
+            raise DecodeError(f"{where}: not on the curve y^2 = x^3 + 3")
         return point
 
 
@@ -110,7 +109,7 @@ class G2Point:
             ValueError: If ``data`` is not 128 bytes.
         """
         if len(data) != G2_LEN:
-            raise ValueError(f"a G2 point is {G2_LEN} bytes, got {len(data)}")
+            raise DecodeError(f"a G2 point is {G2_LEN} bytes, got {len(data)}")
         w = [int.from_bytes(data[i : i + 32], "big") for i in range(0, G2_LEN, 32)]
         return cls(x_c0=w[1], x_c1=w[0], y_c0=w[3], y_c1=w[2])
 
@@ -143,13 +142,13 @@ class G2Point:
             x, y = obj["x"], obj["y"]
             raw = (x["c0"], x["c1"], y["c0"], y["c1"])
         except (KeyError, TypeError):
-            raise ValueError(f"{where}: expected {{x: {{c0, c1}}, y: {{c0, c1}}}}") from None
+            raise DecodeError(f"{where}: expected {{x: {{c0, c1}}, y: {{c0, c1}}}}") from None
         names = ("x.c0", "x.c1", "y.c0", "y.c1")
         point = cls(*(_parse_int(v, f"{where}.{n}") for v, n in zip(raw, names, strict=True)))
         if not point.is_on_curve():
-            raise ValueError(f"{where}: not on the twist y^2 = x^3 + 3/(9+i)")
+            raise DecodeError(f"{where}: not on the twist y^2 = x^3 + 3/(9+i)")
         if not point.in_subgroup():
-            raise ValueError(f"{where}: not in the order-r subgroup")
+            raise DecodeError(f"{where}: not in the order-r subgroup")
         return point
 
 
@@ -173,7 +172,7 @@ class Groth16Proof:
             ValueError: If ``data`` is not 256 bytes.
         """
         if len(data) != PROOF_LEN:
-            raise ValueError(f"a Groth16 proof is {PROOF_LEN} bytes, got {len(data)}")
+            raise DecodeError(f"a Groth16 proof is {PROOF_LEN} bytes, got {len(data)}")
         return cls(
             G1Point.decode(data[:64]), G2Point.decode(data[64:192]), G1Point.decode(data[192:])
         )
@@ -218,7 +217,7 @@ class Groth16VerifyingKey:
         """
         rest = len(data) - VK_FIXED_LEN
         if rest < G1_LEN or rest % G1_LEN:
-            raise ValueError(
+            raise DecodeError(
                 f"a verifying key is {VK_FIXED_LEN} + 64 * (n + 1) bytes, got {len(data)}"
             )
         return cls(
@@ -242,13 +241,13 @@ class Groth16VerifyingKey:
             ValueError: A key is missing or a point is invalid (the message names it).
         """
         if not isinstance(obj, Mapping):
-            raise ValueError("verifying_key: expected an object")
+            raise DecodeError("verifying_key: expected an object")
         missing = [k for k in ("alpha_g1", "beta_g2", "gamma_g2", "delta_g2", "ic") if k not in obj]
         if missing:
-            raise ValueError(f"verifying_key: missing keys {missing}")
+            raise DecodeError(f"verifying_key: missing keys {missing}")
         ic = obj["ic"]
         if not isinstance(ic, list) or not ic:
-            raise ValueError("verifying_key.ic: expected a non-empty list of G1 points")
+            raise DecodeError("verifying_key.ic: expected a non-empty list of G1 points")
         return cls(
             alpha=G1Point.from_json(obj["alpha_g1"], "verifying_key.alpha_g1"),
             beta=G2Point.from_json(obj["beta_g2"], "verifying_key.beta_g2"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Final
 
+from eip8025.errors import DecodeError
+
 from .codecs import G1Point, G2Point, Groth16VerifyingKey
 from .field import B1, P, f2_largest, f2_sqrt, fp_largest, fp_sqrt, g2_rhs
 
@@ -25,16 +27,16 @@ def _gnark_flag(first: int, where: str) -> bool:
     """The flag of a compressed point: True for "larger root"; raise on anything else."""
     flag = first & _FLAG_MASK
     if flag == _FLAG_INFINITY:
-        raise ValueError(f"{where}: point at infinity (not allowed in a verifying key)")
+        raise DecodeError(f"{where}: point at infinity (not allowed in a verifying key)")
     if flag not in (_FLAG_SMALLEST, _FLAG_LARGEST):
-        raise ValueError(f"{where}: flag bits 0b00 (uncompressed) in a compressed key")
+        raise DecodeError(f"{where}: flag bits 0b00 (uncompressed) in a compressed key")
     return flag == _FLAG_LARGEST
 
 
 def _gnark_fp(data: bytes, where: str) -> int:
     value = int.from_bytes(data, "big")
     if value >= P:
-        raise ValueError(f"{where}: x coordinate is not < p")
+        raise DecodeError(f"{where}: x coordinate is not < p")
     return value
 
 
@@ -43,7 +45,7 @@ def _gnark_g1(data: bytes, where: str) -> G1Point:
     x = _gnark_fp(bytes([data[0] & 0x3F]) + data[1:32], where)
     y = fp_sqrt(x * x * x + B1)
     if y is None:
-        raise ValueError(f"{where}: x^3 + 3 is not a square (x is not on the curve)")
+        raise DecodeError(f"{where}: x^3 + 3 is not a square (x is not on the curve)")
     if fp_largest(y) != largest:
         y = (P - y) % P
     return G1Point(x, y)
@@ -55,12 +57,12 @@ def _gnark_g2(data: bytes, where: str) -> G2Point:
     x_c0 = _gnark_fp(data[32:64], f"{where} (x.c0)")
     y = f2_sqrt(g2_rhs((x_c0, x_c1)))
     if y is None:
-        raise ValueError(f"{where}: x^3 + b' is not a square in Fp2 (x is not on the twist)")
+        raise DecodeError(f"{where}: x^3 + b' is not a square in Fp2 (x is not on the twist)")
     if f2_largest(y) != largest:
         y = ((P - y[0]) % P, (P - y[1]) % P)
     point = G2Point(x_c0=x_c0, x_c1=x_c1, y_c0=y[0], y_c1=y[1])
     if not point.in_subgroup():
-        raise ValueError(f"{where}: not in the order-r subgroup")
+        raise DecodeError(f"{where}: not in the order-r subgroup")
     return point
 
 
@@ -89,23 +91,23 @@ def decode_gnark_vk(data: bytes) -> GnarkVerifyingKey:
     data = bytes(data)
     fixed = 32 + 32 + 64 + 64 + 32 + 64
     if len(data) < fixed + 4:
-        raise ValueError(f"gnark verifying key truncated: {len(data)} bytes")
+        raise DecodeError(f"gnark verifying key truncated: {len(data)} bytes")
     n_k = int.from_bytes(data[fixed : fixed + 4], "big")
     if n_k < 1:
-        raise ValueError("gnark verifying key: K (ic) is empty")
+        raise DecodeError("gnark verifying key: K (ic) is empty")
     expected = fixed + 4 + 32 * n_k + 8
     if len(data) < expected:
-        raise ValueError(
+        raise DecodeError(
             f"gnark verifying key truncated: {len(data)} bytes, nK = {n_k} needs {expected}"
         )
     tail = data[expected - 8 : expected]
     if int.from_bytes(tail[:4], "big") != 0 or int.from_bytes(tail[4:], "big") != 0:
-        raise ValueError(
+        raise DecodeError(
             "gnark verifying key has BSB22 commitments (PublicAndCommitmentCommitted or "
             "CommitmentKeys non-empty), which these verifiers do not support"
         )
     if len(data) != expected:
-        raise ValueError(
+        raise DecodeError(
             f"gnark verifying key: {len(data) - expected} trailing bytes after {expected}"
         )
     k_start = fixed + 4

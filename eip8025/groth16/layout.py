@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from eip8025 import native
+from eip8025.errors import DecodeError
 
 from .field import R
 
@@ -88,7 +89,7 @@ def encode_public_inputs(inputs: Sequence[int]) -> bytes:
             encoded as given: the verifier must reject them).
     """
     if any(not 0 <= x < 1 << 256 for x in inputs):
-        raise ValueError("public inputs must be in [0, 2^256)")
+        raise DecodeError("public inputs must be in [0, 2^256)")
     return b"".join(x.to_bytes(WORD_LEN, "big") for x in inputs)
 
 
@@ -113,7 +114,7 @@ def exact(value: bytes, length: int, name: str) -> bytes:
     """
     value = bytes(value)
     if len(value) != length:
-        raise ValueError(f"{name} must be {length} bytes, got {len(value)}")
+        raise DecodeError(f"{name} must be {length} bytes, got {len(value)}")
     return value
 
 
@@ -124,7 +125,7 @@ def check_vk(vk: Groth16VerifyingKey, n: int, what: str) -> bytes:
         ValueError: If ``vk`` has another number of public inputs.
     """
     if vk.n_public != n:
-        raise ValueError(
+        raise DecodeError(
             f"{what} needs a verifying key with {n} public inputs ({n + 1} ic points), "
             f"got {vk.n_public}"
         )
@@ -138,5 +139,5 @@ def below_r(value: bytes, name: str) -> bytes:
         ValueError: If it is not.
     """
     if int.from_bytes(value, "big") >= R:
-        raise ValueError(f"{name} is not < r, so no proof can ever bind it")
+        raise DecodeError(f"{name} is not < r, so no proof can ever bind it")
     return value

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from eip8025.errors import ConfigError
 from eip8025.profiles import v2026_08, v2026_10
 from eip8025.profiles.base import EnvelopeVerifier, GossipValidator, SpecProfile
 
@@ -49,6 +50,6 @@ def get_profile(name: str) -> SpecProfile:
     try:
         return PROFILES[name]
     except KeyError:
-        raise ValueError(
+        raise ConfigError(
             f"unknown spec profile {name!r}; choose one of {', '.join(PROFILES)}"
         ) from None

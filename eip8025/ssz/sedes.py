@@ -11,7 +11,8 @@ What we add:
 * a strict ``List`` and ``Container`` decoder. py-ssz's own container decoder does not check that
   the first offset equals the end of the fixed part, so it accepts malformed input; ours checks
   every offset (first offset exact, monotonic, in bounds) and every length, and raises
-  :class:`ssz.exceptions.DeserializationError` for anything malformed.
+  :class:`~eip8025.errors.SSZDecodeError` (a py-ssz ``DeserializationError``) for anything
+  malformed.
 
 Decoding works on ``memoryview`` slices so a 4 MiB ``ProofData`` is copied once (into its final
 ``bytes``), not once per nesting level.
@@ -24,11 +25,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from eth_typing import Hash32
-from ssz.exceptions import DeserializationError, SerializationError
+from ssz.exceptions import DeserializationError
 from ssz.sedes.base import BaseSedes
 from ssz.sedes.boolean import Boolean
 from ssz.sedes.uint import UInt
 
+from eip8025.errors import SSZDecodeError, SSZEncodeError
 from eip8025.ssz.merkle import (
     BYTES_PER_CHUNK,
     merkleize,
@@ -71,7 +73,7 @@ def decode(sedes: Sedes, data: bytes | memoryview) -> Any:
     try:
         return sedes.deserialize(bytes(data))
     except (DeserializationError, ValueError, TypeError) as exc:
-        raise DeserializationError(str(exc)) from exc
+        raise SSZDecodeError(str(exc)) from exc
 
 
 def _root(sedes: Sedes, value: Any) -> bytes:
@@ -87,7 +89,7 @@ def _checked_bounds(offsets: Sequence[int], total: int) -> list[int]:
     bounds = [*offsets, total]
     for left, right in itertools.pairwise(bounds):
         if right < left or right > total:
-            raise DeserializationError(f"offset {right} out of order or out of bounds")
+            raise SSZDecodeError(f"offset {right} out of order or out of bounds")
     return bounds
 
 
@@ -96,7 +98,7 @@ def _decode_fields(view: memoryview, field_sedes: Sequence[Sedes]) -> list[Any]:
     fixed_size = sum(s.get_fixed_size() if s.is_fixed_sized else OFFSET_SIZE for s in field_sedes)
     total = len(view)
     if total < fixed_size:
-        raise DeserializationError(f"{total} bytes is shorter than the fixed part ({fixed_size})")
+        raise SSZDecodeError(f"{total} bytes is shorter than the fixed part ({fixed_size})")
     position = 0
     fixed_values: list[tuple[bool, Any]] = []
     offsets: list[int] = []
@@ -111,10 +113,10 @@ def _decode_fields(view: memoryview, field_sedes: Sequence[Sedes]) -> list[Any]:
             position += OFFSET_SIZE
     if not offsets:
         if total != fixed_size:
-            raise DeserializationError(f"{total - fixed_size} trailing bytes after container")
+            raise SSZDecodeError(f"{total - fixed_size} trailing bytes after container")
         return [value for _, value in fixed_values]
     if offsets[0] != fixed_size:
-        raise DeserializationError(
+        raise SSZDecodeError(
             f"first offset {offsets[0]} does not point at the end of the fixed part ({fixed_size})"
         )
     bounds = _checked_bounds(offsets, total)
@@ -146,7 +148,7 @@ def _encode_fields(values: Sequence[Any], field_sedes: Sequence[Sedes]) -> bytes
         else:
             head.append(part)
     if offset >= 2 ** (8 * OFFSET_SIZE):
-        raise SerializationError("serialized value exceeds the 4 GiB offset range")
+        raise SSZEncodeError("serialized value exceeds the 4 GiB offset range")
     return b"".join(head) + b"".join(variable_parts)
 
 
@@ -158,10 +160,10 @@ def _decode_homogeneous(
     if element.is_fixed_sized:
         size = element.get_fixed_size()
         if total % size:
-            raise DeserializationError(f"{total} bytes is not a multiple of element size {size}")
+            raise SSZDecodeError(f"{total} bytes is not a multiple of element size {size}")
         count = total // size
         if max_length is not None and count > max_length:
-            raise DeserializationError(f"{count} elements exceed the list limit {max_length}")
+            raise SSZDecodeError(f"{count} elements exceed the list limit {max_length}")
         return tuple(decode(element, view[i * size : (i + 1) * size]) for i in range(count))
     return tuple(decode(element, part) for part in split_variable_elements(view, max_length))
 
@@ -182,13 +184,13 @@ def split_variable_elements(
     if total == 0:
         return []
     if total < OFFSET_SIZE:
-        raise DeserializationError("list of variable-size elements is shorter than one offset")
+        raise SSZDecodeError("list of variable-size elements is shorter than one offset")
     first = _read_offset(view, 0)
     if first % OFFSET_SIZE or first == 0 or first > total:
-        raise DeserializationError(f"invalid first offset {first}")
+        raise SSZDecodeError(f"invalid first offset {first}")
     count = first // OFFSET_SIZE
     if max_length is not None and count > max_length:
-        raise DeserializationError(f"{count} elements exceed the list limit {max_length}")
+        raise SSZDecodeError(f"{count} elements exceed the list limit {max_length}")
     offsets = [_read_offset(view, i * OFFSET_SIZE) for i in range(count)]
     bounds = _checked_bounds(offsets, total)
     return [view[bounds[i] : bounds[i + 1]] for i in range(count)]
@@ -256,7 +258,7 @@ class List(_VariableSedes):
     def serialize(self, value: Sequence[Any]) -> bytes:
         """Serialize a list value."""
         if len(value) > self.limit:
-            raise SerializationError(f"{len(value)} elements exceed the list limit {self.limit}")
+            raise SSZEncodeError(f"{len(value)} elements exceed the list limit {self.limit}")
         return _encode_homogeneous(value, self.element)
 
     def decode_view(self, view: memoryview) -> tuple[Any, ...]:
@@ -273,7 +275,7 @@ class List(_VariableSedes):
     def get_hash_tree_root(self, value: Sequence[Any]) -> Hash32:
         """``mix_in_length(merkleize(chunks, limit=chunk_count), len)``."""
         if len(value) > self.limit:
-            raise SerializationError(f"{len(value)} elements exceed the list limit {self.limit}")
+            raise SSZEncodeError(f"{len(value)} elements exceed the list limit {self.limit}")
         chunks = _element_chunks(value, self.element)
         return Hash32(mix_in_length(merkleize(chunks, self.chunk_limit()), len(value)))
 
@@ -321,13 +323,13 @@ class ByteList(_VariableSedes):
     def serialize(self, value: bytes | bytearray | memoryview) -> bytes:
         """Serialize (the identity on bytes within the limit)."""
         if len(value) > self.limit:
-            raise SerializationError(f"{len(value)} bytes exceed the ByteList limit {self.limit}")
+            raise SSZEncodeError(f"{len(value)} bytes exceed the ByteList limit {self.limit}")
         return bytes(value)
 
     def decode_view(self, view: memoryview) -> bytes:
         """Decode: any byte string up to the limit."""
         if len(view) > self.limit:
-            raise DeserializationError(f"{len(view)} bytes exceed the ByteList limit {self.limit}")
+            raise SSZDecodeError(f"{len(view)} bytes exceed the ByteList limit {self.limit}")
         return bytes(view)
 
     def chunk_limit(self) -> int:
@@ -337,7 +339,7 @@ class ByteList(_VariableSedes):
     def get_hash_tree_root(self, value: bytes | bytearray | memoryview) -> Hash32:
         """``mix_in_length(merkleize(pack(value), chunk_limit), len)``."""
         if len(value) > self.limit:
-            raise SerializationError(f"{len(value)} bytes exceed the ByteList limit {self.limit}")
+            raise SSZEncodeError(f"{len(value)} bytes exceed the ByteList limit {self.limit}")
         root = merkleize_packed(memoryview(value), self.chunk_limit())
         return Hash32(mix_in_length(root, len(value)))
 
@@ -363,12 +365,12 @@ class ProgressiveByteList(_VariableSedes):
 
     def serialize(self, value: bytes | bytearray | memoryview) -> bytes:
         """Serialize (the identity on bytes)."""
-        self._check(len(value), SerializationError)
+        self._check(len(value), SSZEncodeError)
         return bytes(value)
 
     def decode_view(self, view: memoryview) -> bytes:
         """Decode: every byte string is valid."""
-        self._check(len(view), DeserializationError)
+        self._check(len(view), SSZDecodeError)
         return bytes(view)
 
     def get_hash_tree_root(self, value: bytes | bytearray | memoryview) -> Hash32:
@@ -399,10 +401,10 @@ class ProgressiveBitList(_VariableSedes):
     def decode_view(self, view: memoryview) -> tuple[bool, ...]:
         """Decode; the last byte must hold the delimiter bit."""
         if len(view) == 0:
-            raise DeserializationError("a bitlist needs at least the delimiter byte")
+            raise SSZDecodeError("a bitlist needs at least the delimiter byte")
         last = view[-1]
         if last == 0:
-            raise DeserializationError("bitlist has no delimiter bit")
+            raise SSZDecodeError("bitlist has no delimiter bit")
         bit_count = (len(view) - 1) * 8 + last.bit_length() - 1
         data = bytes(view)
         return tuple(bool(data[i >> 3] >> (i & 7) & 1) for i in range(bit_count))

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 
 from starlette.responses import JSONResponse
 
+from eip8025.errors import Eip8025Error
+
 __all__ = ["ApiError", "error_response", "indexed_error_response"]
 
 
-class ApiError(Exception):
+class ApiError(Eip8025Error):
     """Raised by a handler: answered with the beacon-APIs ``ErrorMessage`` of ``status``."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:

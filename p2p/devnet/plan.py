@@ -12,6 +12,7 @@ from typing import Final
 
 from eip8025.acceptance import AcceptancePolicy, PolicyError
 from eip8025.config import DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_ACCEPTED_PROOF_TYPES
+from eip8025.errors import Eip8025Error
 from eip8025.profiles import DEFAULT_PROFILE
 
 from ..host import peer_id_from_secret
@@ -36,7 +37,7 @@ EXIT_EXPECTED_FAILURE: Final = 3
 EXIT_INTERRUPTED: Final = 130
 
 
-class DevnetConfigError(ValueError):
+class DevnetConfigError(Eip8025Error, ValueError):
     """The devnet flags are unusable (one line; the CLI exits 2)."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from eip8025.hexbytes import parse_hex
+
 from ..api import BlockRef, NodeIdentity, PeerInfo, SyncStatus
 from ..devchain import DevBlock
 from ..pipeline import ProofPipeline
@@ -78,11 +80,8 @@ class NodeApiView:
             slot = finalized
         elif block_id.isdigit():
             slot = int(block_id)
-        elif block_id.startswith("0x") and len(block_id) == 66:
-            try:
-                root = bytes.fromhex(block_id[2:])
-            except ValueError:
-                raise ValueError("not a hex root") from None
+        elif block_id.startswith("0x"):
+            root = parse_hex(block_id, length=32, what="block id")
             known = node.slot_of_root(root)
             return None if known is None else BlockRef(root, known, known <= finalized)
         else:

@@ -25,6 +25,8 @@ from eip8025.config import (
     SpecConfig,
 )
 from eip8025.engine import ProofEngine
+from eip8025.errors import Eip8025Error
+from eip8025.hexbytes import parse_hex
 from eip8025.profiles import DEFAULT_PROFILE
 from eip8025.prover import ProverIdentity
 
@@ -51,7 +53,7 @@ MAX_CATCH_UP_SLOTS: Final = 20_000
 """A genesis further in the past is refused (blocks derive iteratively from genesis)."""
 
 
-class NodeConfigError(ValueError):
+class NodeConfigError(Eip8025Error, ValueError):
     """The node's flags or configuration are unusable (one line; the CLI exits 2)."""
 
 
@@ -152,9 +154,9 @@ def load_node_key(datadir: str | None) -> bytes:
         os.makedirs(datadir, exist_ok=True)
         if os.path.exists(path):
             with open(path, encoding="ascii") as handle:
-                text = handle.read().strip().removeprefix("0x")
+                text = handle.read()
             try:
-                secret = bytes.fromhex(text)
+                secret = parse_hex(text, length=32, what=path, prefix_optional=True)
                 coincurve.PrivateKey(secret)
             except ValueError:
                 raise NodeConfigError(f"{path}: not a 32-byte secp256k1 key in hex") from None
