@@ -163,6 +163,27 @@ class SpecConfig:
     min_el_guests: int = 1
     min_zkvms: int = 1
 
+    def __post_init__(self) -> None:
+        """Refuse values no policy or chain can use (the one place a config is validated).
+
+        Whether ``k`` types of the set can ever be accepted is the acceptance policy's check
+        (:class:`~eip8025.acceptance.AcceptancePolicy`, ``PolicyError``).
+
+        Raises:
+            ConfigError: A chain id outside ``uint64``, a proof type outside ``uint8`` or not in
+                the registry, an empty supported set, or a threshold / minimum below 1.
+        """
+        if not 0 <= self.deposit_chain_id < 2**64:
+            raise ConfigError(f"deposit_chain_id {self.deposit_chain_id} is not a uint64")
+        if not self.supported_proof_types:
+            raise ConfigError("supported_proof_types is empty")
+        for proof_type in sorted(self.supported_proof_types):
+            if not 0 <= proof_type <= 255:
+                raise ConfigError(f"proof type {proof_type} is not a uint8")
+        for name in ("acceptance_threshold", "min_el_guests", "min_zkvms"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+
     def spec_exact(self) -> SpecConfig:
         """This config with the profile's own supported set (``get_supported_proof_types()``)."""
         return dataclasses.replace(
@@ -203,13 +224,19 @@ def load_config(source: Mapping[str, Any] | str | Path) -> SpecConfig:
     typo never silently falls back to a default.
 
     Raises:
-        ValueError: On unknown keys or malformed values (message names the key).
+        ConfigError: On an unreadable file, unknown keys or malformed values (the message
+            names the key).
     """
     if isinstance(source, (str, Path)):
-        with open(source, encoding="utf-8") as handle:
-            data: Mapping[str, Any] = json.load(handle)
+        try:
+            with open(source, encoding="utf-8") as handle:
+                data: Any = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{source}: not a readable JSON file ({exc})") from None
     else:
         data = source
+    if not isinstance(data, Mapping):
+        raise ConfigError("a config is a JSON object")
     unknown = set(data) - _KEYS
     if unknown:
         raise ConfigError(f"unknown config keys: {sorted(unknown)}")
@@ -229,14 +256,27 @@ def load_config(source: Mapping[str, Any] | str | Path) -> SpecConfig:
             ) from None
     supported = base.supported_proof_types
     if "supported_proof_types" in data:
-        supported = frozenset(int(t) for t in data["supported_proof_types"])
+        value = data["supported_proof_types"]
+        if not isinstance(value, list):
+            raise ConfigError("supported_proof_types: expected a list of proof type ids")
+        supported = frozenset(_integer(data, "supported_proof_types", item) for item in value)
     return SpecConfig(
         profile=profile,
         preset=preset,
-        deposit_chain_id=int(data.get("deposit_chain_id", base.deposit_chain_id)),
+        deposit_chain_id=_get_int(data, "deposit_chain_id", base.deposit_chain_id),
         registry=registry,
         supported_proof_types=supported,
-        acceptance_threshold=int(data.get("acceptance_threshold", base.acceptance_threshold)),
-        min_el_guests=int(data.get("min_el_guests", base.min_el_guests)),
-        min_zkvms=int(data.get("min_zkvms", base.min_zkvms)),
+        acceptance_threshold=_get_int(data, "acceptance_threshold", base.acceptance_threshold),
+        min_el_guests=_get_int(data, "min_el_guests", base.min_el_guests),
+        min_zkvms=_get_int(data, "min_zkvms", base.min_zkvms),
     )
+
+
+def _get_int(data: Mapping[str, Any], key: str, default: int) -> int:
+    return _integer(data, key, data.get(key, default))
+
+
+def _integer(data: Mapping[str, Any], key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{key}: expected an integer, got {value!r}")
+    return value
