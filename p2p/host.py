@@ -2,8 +2,11 @@
 
 A node's identity is a 32-byte secp256k1 secret. The same secret signs the node's ENR
 (:mod:`eip8025_p2p.enr`) and is its libp2p key, so ``ENR.peer_id`` equals the host's peer id and a
-record is all a peer needs to dial it. Only Noise (``/noise``) and yamux (``/yamux/1.0.0``) are
-offered: what eth2 clients speak (py-libp2p's default list adds TLS, SECIO, plaintext and mplex).
+record is all a peer needs to dial it. Only Noise (``/noise``) is offered for security and yamux
+(``/yamux/1.0.0``, preferred) then mplex (``/mplex/6.7.0``) as muxers: what eth2 clients speak
+(py-libp2p's default list adds TLS, SECIO and plaintext). mplex is required by older clients:
+Lodestar 1.5.1 offers *only* mplex, so a yamux-only host fails the muxer negotiation with it and
+never connects.
 
 :class:`GossipNode` owns the host and the patched Pubsub / GossipSub pair of
 :func:`~eip8025_p2p.libp2p_patches.create_gossip`; topics (e.g.
@@ -27,6 +30,7 @@ from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
+from libp2p.stream_muxer.mplex.mplex import MPLEX_PROTOCOL_ID, Mplex
 from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL_ID
 from libp2p.stream_muxer.yamux.yamux import Yamux
 from libp2p.tools.anyio_service import background_trio_service
@@ -52,13 +56,16 @@ def peer_id_from_secret(secret: bytes) -> ID:
 
 
 def create_host(secret: bytes, listen: multiaddr.Multiaddr) -> IHost:
-    """A TCP + Noise + yamux host with the secp256k1 identity of ``secret`` (not yet running)."""
+    """A TCP + Noise + yamux/mplex host with the secp256k1 identity of ``secret`` (not running).
+
+    The muxers are offered in order: yamux first, mplex as the fallback.
+    """
     key_pair = secp256k1_key_pair(secret)
     noise = NoiseTransport(key_pair, noise_privkey=create_x25519_key_pair().private_key)
     return new_host(
         key_pair=key_pair,
         sec_opt={NOISE_PROTOCOL_ID: noise},
-        muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux},
+        muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux, MPLEX_PROTOCOL_ID: Mplex},
         listen_addrs=[listen],
     )
 

@@ -91,3 +91,21 @@ def test_every_package_directory_is_listed_for_the_wheel() -> None:
             wanted.add(".".join((import_name, *relative)))
     assert wanted - listed == set(), "add these to [tool.setuptools] packages"
     assert listed - wanted == set(), "listed packages without an __init__.py"
+
+
+def test_warnings_are_errors_in_ci_only() -> None:
+    """``-Werror`` for the C extension when EIP8025_WERROR=1 (CI, development), never forced."""
+    setup_py = (REPO / "setup.py").read_text()
+    lines = [line for line in setup_py.splitlines() if "-Werror" in line]
+    assert lines and all("append" in line for line in lines), lines
+    assert 'os.environ.get("EIP8025_WERROR") == "1"' in setup_py
+    assert "EIP8025_WERROR=1" in (REPO / ".ci" / "run").read_text()
+
+
+def test_pytest_is_strict_about_markers_and_our_warnings() -> None:
+    import tomllib
+
+    options = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "--strict-markers" in options["addopts"].split()
+    for package in ("eip8025", "eip8025_p2p", "eip8025_spec_tests", "eip8025_cli"):
+        assert any(f.startswith(f"error::Warning:{package}(") for f in options["filterwarnings"])
