@@ -161,6 +161,15 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--http-address", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument(
+        "--beacon-node",
+        type=http_url,
+        metavar="URL",
+        default=None,
+        help="follow this beacon node's chain through its standard Beacon API (e.g. "
+        "http://127.0.0.1:5052) instead of the devnet chain; dials its libp2p address and "
+        "its peers",
+    )
+    parser.add_argument(
         "--max-gossip-rpc-size",
         type=positive_int,
         default=None,
@@ -239,9 +248,32 @@ def _load_keys(args: argparse.Namespace, base: NodeConfig) -> tuple[ProverIdenti
         except (KeystoreError, ValueError) as exc:
             raise NodeConfigError(f"--validator-keys: {exc}") from None
         if index is None:
+            if args.beacon_node is not None:
+                raise NodeConfigError(
+                    "--validator-keys: give INDEX:KEY with --beacon-node (the registry is the "
+                    "beacon node's)"
+                )
             index = find_validator_index(base, secret)
         keys.append(ProverIdentity(index, secret))
     return tuple(keys)
+
+
+DEVNET_FLAGS = {
+    "genesis_time": "--genesis-time",
+    "devnet_seed": "--devnet-seed",
+    "slots": "--slots",
+    "seconds_per_slot": "--seconds-per-slot",
+    "arrival_jitter": "--arrival-jitter",
+    "byzantine": "--byzantine",
+}
+
+
+def _refuse_devnet_flags(args: argparse.Namespace) -> None:
+    from eip8025_p2p.node import NodeConfigError
+
+    for name, flag in DEVNET_FLAGS.items():
+        if getattr(args, name) not in (None, False):
+            raise NodeConfigError(f"{flag} is a devnet flag; --beacon-node gives the chain")
 
 
 def build_config(args: argparse.Namespace) -> NodeConfig:
@@ -255,10 +287,12 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
     from eip8025_p2p.devchain import DevnetChain
     from eip8025_p2p.node import NodeConfig, load_node_key, parse_peer
 
+    if args.beacon_node is not None:
+        _refuse_devnet_flags(args)
     seconds = args.seconds_per_slot or 6
     controlled = args.genesis_time == "stdin"
     genesis = None if controlled else args.genesis_time
-    if genesis is None and not controlled:
+    if genesis is None and not controlled and args.beacon_node is None:
         genesis = int(time.time())
     base = NodeConfig(
         secret=bytes(32),
@@ -278,6 +312,7 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
         http_address=args.http_address,
         http_port=args.http_port,
         submit_to=args.submit_to,
+        beacon_node=args.beacon_node,
         name=args.name,
         validator_count=args.devnet_validators,
         spec_profile=args.spec_profile,
@@ -312,8 +347,8 @@ def _run(args: argparse.Namespace) -> int:
     import trio
 
     from eip8025_p2p.node import (
-        DevnetNode,
         NodeConfigError,
+        ProofNode,
         StdinControl,
         build_proof_engine,
         run_with_signals,
@@ -324,7 +359,7 @@ def _run(args: argparse.Namespace) -> int:
         stream=sys.stderr,
         format=f"%(asctime)s {args.name} %(levelname)s %(name)s: %(message)s",
     )
-    holder: list[DevnetNode] = []
+    holder: list[ProofNode] = []
 
     def emit(event: NodeEvent) -> None:
         try:
@@ -338,16 +373,44 @@ def _run(args: argparse.Namespace) -> int:
         config = build_config(args)
         engine = build_proof_engine(args.proof_engine, config.proof_types)
         control = StdinControl() if args.genesis_time == "stdin" else None
-        node = DevnetNode(config, engine, emit, control=control)
+        node: ProofNode | None = None
+        if config.beacon_node is None:
+            node = ProofNode(config, engine, emit, control=control)
+            holder.append(node)
     except NodeConfigError as exc:
         return _fail(str(exc))
-    holder.append(node)
+
+    async def beside_beacon_node() -> None:
+        import dataclasses
+
+        from eip8025_p2p.node import BeaconSource
+
+        assert config.beacon_node is not None
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # not one line per request
+        async with trio.open_nursery() as nursery:
+            source = BeaconSource(config.beacon_node)
+            logging.getLogger(__name__).warning(
+                "following the beacon node at %s (waiting for it to answer)", source.url
+            )
+            await source.start(nursery)
+            own, bootstrap = await source.peer_addresses()
+            followed = dataclasses.replace(config, peers=(*config.peers, *own))
+            node = ProofNode(followed, engine, emit, source=source, bootstrap=bootstrap)
+            holder.append(node)
+            await run_with_signals(node)
+            nursery.cancel_scope.cancel()
+
     try:
-        trio.run(run_with_signals, node)
+        if node is not None:
+            trio.run(run_with_signals, node)
+        else:
+            trio.run(beside_beacon_node)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # one line for any runtime failure (e.g. the port is taken)
         leaf = _leaf(exc)
+        if isinstance(leaf, NodeConfigError):  # found only once the beacon node answered
+            return _fail(str(leaf))
         logging.getLogger(__name__).debug("node failed", exc_info=exc)
         return _fail(f"{type(leaf).__name__}: {leaf}", 1)
     finally:

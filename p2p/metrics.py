@@ -36,6 +36,9 @@ Metric names (all prefixed ``eip8025_``):
     what the patched pubsub drops before our validator or around it: ``not_admitted``
     (validation queue full), ``duplicates``, ``graylisted``, ``not_strict_no_sign``,
     ``validator_errors``, ``backpressure_waits`` / ``backpressure_timeouts``.
+``beacon_node_connected`` / ``beacon_node_head_slot`` / ``beacon_node_finalized_epoch`` /
+``beacon_node_outages_total``
+    with ``--beacon-node``: the followed beacon node's state.
 ``alerts_total{alert}``
     every occurrence of trouble that is also reported with a (rate-limited) WARNING line.
 ``api_<counter>_total``
@@ -90,6 +93,7 @@ class _Snapshot:
     api: dict[str, int] = dataclasses.field(default_factory=dict)
     alerts: dict[str, int] = dataclasses.field(default_factory=dict)
     dropped: dict[str, int] = dataclasses.field(default_factory=dict)
+    beacon: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 class _SnapshotCollector(Collector):
@@ -138,6 +142,17 @@ class _SnapshotCollector(Collector):
         for peer, score in sorted(snap.scores.items()):
             scores.add_metric([peer], score)
         yield scores
+        for name, reading in sorted(snap.beacon.items()):
+            if name == "outages":
+                outages = CounterMetricFamily(
+                    PREFIX + "beacon_node_outages", "Times the followed beacon node went away"
+                )
+                outages.add_metric([], reading)
+                yield outages
+            else:
+                yield GaugeMetricFamily(
+                    PREFIX + f"beacon_node_{name}", f"Beacon node {name}", value=reading
+                )
         dropped = CounterMetricFamily(
             PREFIX + "gossip_dropped",
             "Messages dropped by the patched pubsub before or around the topic validator",
@@ -209,6 +224,7 @@ class NodeMetrics:
         self._node: GossipNode | None = None
         self._api: Callable[[], dict[str, int]] | None = None
         self._alerts: Alerts | None = None
+        self._beacon: Callable[[], dict[str, float]] | None = None
         registry.register(_SnapshotCollector(self))
 
     def record_acceptance(self, latency: float) -> None:
@@ -224,6 +240,10 @@ class NodeMetrics:
         self._node = node
         self._topic = topic
         topic.pipeline.listeners.append(self._on_event)
+
+    def attach_beacon(self, status: Callable[[], dict[str, float]]) -> None:
+        """Export the followed beacon node's state (``beacon_node_*``)."""
+        self._beacon = status
 
     def attach_alerts(self, alerts: Alerts) -> None:
         """Export the node's alert counters (``alerts_total{alert}``)."""
@@ -265,6 +285,7 @@ class NodeMetrics:
             api={} if self._api is None else dict(self._api()),
             alerts={} if self._alerts is None else dict(self._alerts.counts),
             dropped=dataclasses.asdict(node.pubsub.counters),
+            beacon={} if self._beacon is None else self._beacon(),
         )
 
     def exposition(self) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 import trio
@@ -14,7 +15,6 @@ from eip8025.testing import FakeProofEngine
 from eip8025.verification import get_execution_proof
 from eip8025_p2p.alerts import Alerts
 from eip8025_p2p.metrics import InstrumentedProofEngine
-from eip8025_p2p.node.clock import SlotSchedule, TrioUnixClock
 from eip8025_p2p.node.watchdog import Watchdog
 
 from .gossip_support import MAKER, network
@@ -91,27 +91,36 @@ async def test_publishing_with_no_peer_is_reported() -> None:
         assert "no_gossip_peers" not in sender.topic.alerts.counts
 
 
+class QuietChain:
+    """**Test double** chain source: a head, trio's clock, 2-second slots."""
+
+    seconds_per_slot = 2.0
+
+    def head(self) -> object:
+        return object()
+
+    def now(self) -> float:
+        return trio.current_time()
+
+
 async def test_no_block_imported_is_reported(mock_clock: MockClock) -> None:
     mock_clock.autojump_threshold = 0
     alerts = Alerts(logging.getLogger(LOGGER))
-    clock = TrioUnixClock()
-    schedule = SlotSchedule(int(clock.now()), 2, b"\x00" * 32, 0.0, 0.0)
+    source: Any = QuietChain()
     imports: list[float] = []
     with trio.move_on_after(20):  # mock time: ten slots
-        await Watchdog(alerts).watch_imports(schedule, clock, lambda: max(imports, default=None))
+        await Watchdog(alerts).watch_imports(source, lambda: max(imports, default=None))
     assert alerts.counts["no_block_imported"] >= 4
     count = alerts.counts["no_block_imported"]
 
     async def import_every_slot() -> None:
         while True:
-            imports.append(clock.now())
+            imports.append(trio.current_time())
             await trio.sleep(2)
 
     async with trio.open_nursery() as nursery:
         nursery.start_soon(import_every_slot)
         with trio.move_on_after(20):
-            await Watchdog(alerts).watch_imports(
-                schedule, clock, lambda: max(imports, default=None)
-            )
+            await Watchdog(alerts).watch_imports(source, lambda: max(imports, default=None))
         nursery.cancel_scope.cancel()
     assert alerts.counts["no_block_imported"] == count  # blocks arrive: nothing more

@@ -33,7 +33,7 @@ from eip8025_cli import main
 from eip8025_p2p.devchain import DevnetChain, interop_privkey
 from eip8025_p2p.enr import ENR
 from eip8025_p2p.metrics import parse_exposition, sample_sum
-from eip8025_p2p.node import Control, DevnetNode, NodeConfig, NodeEvent, build_proof_engine
+from eip8025_p2p.node import Control, NodeConfig, NodeEvent, ProofNode, build_proof_engine
 
 DEADLINE = 30.0
 KEY0 = f"0x{interop_privkey(0):064x}"
@@ -234,10 +234,10 @@ def node_config(index: int, **overrides: Any) -> NodeConfig:
     return NodeConfig(**base)
 
 
-def make_node(config: NodeConfig) -> tuple[DevnetNode, Recorder, Control]:
+def make_node(config: NodeConfig) -> tuple[ProofNode, Recorder, Control]:
     recorder, control = Recorder(), Control()
     engine = build_proof_engine(None, config.proof_types)
-    return DevnetNode(config, engine, recorder, control=control), recorder, control
+    return ProofNode(config, engine, recorder, control=control), recorder, control
 
 
 async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClock) -> None:

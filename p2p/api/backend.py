@@ -2,7 +2,7 @@
 
 The API is a transport of the node's :class:`~eip8025_p2p.pipeline.ProofPipeline`; everything
 else it needs - who the node is, its peers, its head, how to name a block - comes through
-:class:`ApiBackend`, which :class:`~eip8025_p2p.node.DevnetNode` implements (and a test double
+:class:`ApiBackend`, which :class:`~eip8025_p2p.node.ProofNode` implements (and a test double
 in the tests).
 """
 
@@ -47,6 +47,8 @@ class SyncStatus:
     is_syncing: bool
     is_optimistic: bool = False
     el_offline: bool = False
+    healthy: bool = True
+    """False: the node cannot judge proofs now (its beacon node is away): health answers 503."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -102,7 +102,7 @@ class NodeRoutes:
                 raise ApiError(400, f"invalid syncing_status {raw!r}: an HTTP status 100-599")
             syncing_code = int(raw)
         status = self.backend.sync_status()
-        if status is None:
+        if status is None or not status.healthy:
             return Response(status_code=503)
         return Response(status_code=syncing_code if status.is_syncing else 200)
 

@@ -1,11 +1,15 @@
-"""``eip8025 node``: one EIP-8025 node on the devnet chain.
+"""``eip8025 node``: one EIP-8025 node, on the devnet chain or beside a real beacon node.
 
-``config`` (flags, checks, keys, peers), ``control`` (genesis / stop from an orchestrator),
-``clock`` (slot schedule on an injectable clock), ``peering`` (static peers), ``prover`` (the
-prover role), ``faults`` (byzantine fault injection), ``events`` (typed JSON-line events, read
-back by the devnet), ``node`` (:class:`DevnetNode`, the composition root).
+``config`` (flags, checks, keys, peers), ``source`` (where the chain comes from:
+``devnet_source`` or ``beacon_source``), ``control`` (genesis / stop from an orchestrator),
+``clock`` (slot schedule on an injectable clock), ``peering`` (static peers, a beacon node's
+peers), ``prover`` (the prover role) and ``submitter`` (POST to a beacon node), ``faults``
+(byzantine fault injection), ``watchdog`` (alerts), ``events`` (typed JSON-line events, read
+back by the devnet), ``api_view`` (the node as the Beacon API sees it), ``node``
+(:class:`ProofNode`, the composition root).
 """
 
+from .beacon_source import BeaconSource
 from .clock import SlotSchedule, TrioUnixClock, UnixClock
 from .config import (
     NODE_KEY_FILE,
@@ -19,6 +23,7 @@ from .config import (
     spec_config,
 )
 from .control import Control, StdinControl
+from .devnet_source import PRUNE_DEPTH, DevnetSource
 from .events import (
     AcceptedEvent,
     BlockEvent,
@@ -31,20 +36,26 @@ from .events import (
     VerdictReport,
     event_from_json,
 )
-from .node import PRUNE_DEPTH, DevnetNode, run_with_signals
+from .node import ProofNode, run_with_signals
+from .source import ChainBlock, ChainSink, ChainSource
 
 __all__ = [
     "NODE_KEY_FILE",
     "PRUNE_DEPTH",
     "AcceptedEvent",
+    "BeaconSource",
     "BlockEvent",
+    "ChainBlock",
+    "ChainSink",
+    "ChainSource",
     "Control",
-    "DevnetNode",
+    "DevnetSource",
     "DoneEvent",
     "GenesisEvent",
     "NodeConfig",
     "NodeConfigError",
     "NodeEvent",
+    "ProofNode",
     "PublishedEvent",
     "ReadyEvent",
     "RestoredEvent",

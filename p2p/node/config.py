@@ -18,6 +18,7 @@ from libp2p.peer.peerinfo import info_from_p2p_addr
 
 from eip8025.acceptance import AcceptancePolicy, PolicyError
 from eip8025.bls import default_backend
+from eip8025.chain import BeaconStateView
 from eip8025.config import (
     DEFAULT_ACCEPTANCE_THRESHOLD,
     DEFAULT_ACCEPTED_PROOF_TYPES,
@@ -42,6 +43,7 @@ __all__ = [
     "NodeConfigError",
     "build_proof_engine",
     "check_node_config",
+    "check_validator_keys",
     "find_validator_index",
     "load_node_key",
     "parse_peer",
@@ -59,7 +61,7 @@ class NodeConfigError(Eip8025Error, ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class NodeConfig:
-    """Everything a :class:`DevnetNode` needs (the CLI builds it from flags)."""
+    """Everything a :class:`ProofNode` needs (the CLI builds it from flags)."""
 
     secret: bytes = dataclasses.field(repr=False)
     """The secp256k1 node key (libp2p identity and ENR key)."""
@@ -93,6 +95,8 @@ class NodeConfig:
     metrics_port: int | None = None
     max_gossip_rpc_size: int = JS_LIBP2P_MAX_RPC_SIZE
     """Largest gossip RPC we send (default: what js-libp2p peers such as Lodestar accept)."""
+    beacon_node: str | None = None
+    """Follow this beacon node's chain (its Beacon API URL) instead of the devnet chain."""
     submit_to: str | None = None
     """With ``proof_generation``: POST signed proofs to this beacon node's API, not gossip."""
     http_address: str = "127.0.0.1"
@@ -273,24 +277,14 @@ def check_node_config(config: NodeConfig, engine: ProofEngine) -> AcceptancePoli
             raise NodeConfigError(f"the proof engine cannot prove proof types {missing}")
         if not config.validator_keys:
             raise NodeConfigError("--proof-generation needs --validator-keys")
-        bls = default_backend()
-        registry = DevnetChain(config.devnet_spec()).validators
-        for key in config.validator_keys:
-            if not 0 <= key.validator_index < len(registry):
-                raise NodeConfigError(
-                    f"validator index {key.validator_index} is outside the devnet registry "
-                    f"(0..{len(registry) - 1})"
-                )
-            if bls.sk_to_pk(key.privkey) != registry[key.validator_index].pubkey:
-                raise NodeConfigError(
-                    f"the key given for validator {key.validator_index} is not that validator's "
-                    "key in the devnet registry"
-                )
+        if config.beacon_node is None:  # beside a beacon node: checked against its registry
+            genesis = DevnetChain(config.devnet_spec()).block(0).state
+            check_validator_keys(config.validator_keys, genesis, "the devnet registry")
     elif config.validator_keys:
         raise NodeConfigError("--validator-keys needs --proof-generation")
     if config.byzantine and not config.proof_generation:
         raise NodeConfigError("--byzantine needs --proof-generation")
-    if config.genesis_time is not None:
+    if config.genesis_time is not None and config.beacon_node is None:
         behind = (time.time() - config.genesis_time) / config.seconds_per_slot
         if behind > MAX_CATCH_UP_SLOTS:
             raise NodeConfigError(
@@ -298,6 +292,28 @@ def check_node_config(config: NodeConfig, engine: ProofEngine) -> AcceptancePoli
                 f"{MAX_CATCH_UP_SLOTS}); use a recent genesis"
             )
     return policy
+
+
+def check_validator_keys(
+    keys: Sequence[ProverIdentity], state: BeaconStateView, registry: str
+) -> None:
+    """Every key is the key of the validator index it names in ``state``'s registry.
+
+    Raises:
+        NodeConfigError: An index outside the registry, or another validator's key.
+    """
+    bls = default_backend()
+    count = state.validator_count()
+    for key in keys:
+        if not 0 <= key.validator_index < count:
+            raise NodeConfigError(
+                f"validator index {key.validator_index} is outside {registry} (0..{count - 1})"
+            )
+        if bls.sk_to_pk(key.privkey) != state.validator(key.validator_index).pubkey:
+            raise NodeConfigError(
+                f"the key given for validator {key.validator_index} is not that validator's "
+                f"key in {registry}"
+            )
 
 
 def find_validator_index(config: NodeConfig, privkey: int) -> int:

@@ -72,6 +72,8 @@ class ReadyEvent(NodeEvent):
     spec_profile: str
     fork_digest: str
     missing_peers: list[str]
+    beacon_node: str | None = None
+    """The followed beacon node's URL (``--beacon-node``); None on the devnet chain."""
 
 
 @dataclasses.dataclass(frozen=True)

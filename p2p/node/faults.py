@@ -13,13 +13,13 @@ from eip8025.prover import ProofGenerator, ProverIdentity
 from eip8025.signing import get_execution_proof_envelope_signature
 from eip8025.verification import SpecContext, get_public_input
 
-from ..devchain import DevBlock
+from .source import ChainBlock
 
 __all__ = ["forge_proofs"]
 
 
 def forge_proofs(
-    block: DevBlock,
+    block: ChainBlock,
     proof_types: Sequence[int],
     identity: ProverIdentity,
     generator: ProofGenerator,

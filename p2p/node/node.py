@@ -1,37 +1,31 @@
-"""``DevnetNode``: the composition root of ``eip8025 node`` on the devnet chain.
+"""``ProofNode``: the composition root of ``eip8025 node``.
 
-It wires the parts and runs the slot clock; each part lives in its own module:
+It wires the parts; each lives in its own module:
 
-* chain source: :class:`~eip8025_p2p.devchain.DevnetChain` behind an
-  :class:`~eip8025.chain.InMemoryChainView` (no beacon node: every node derives the same blocks
-  from ``(seed, slot)``); the head state authenticates proofs that arrive before their block;
+* chain source (:mod:`.source`): the devnet slot clock (:mod:`.devnet_source`, default) or a
+  real beacon node followed through its Beacon API (:mod:`.beacon_source`, ``--beacon-node``);
+  it keeps the chain view and calls the node (a ``ChainSink``) for each block, payload and
+  finalized slot;
 * proof pipeline: :class:`~eip8025_p2p.pipeline.ProofPipeline` over the core store and ``Seen``,
-  behind the gossip topic adapter; with ``--datadir`` the store's proofs and the pipeline's marks
-  are in SQLite (:mod:`eip8025_p2p.storage`) and a restarted node resumes from them;
-* peering (:mod:`.peering`), the prover role (:mod:`.prover`), orchestration control
-  (:mod:`.control`), the slot schedule on an injectable clock (:mod:`.clock`), typed events
-  (:mod:`.events`), metrics (:mod:`eip8025_p2p.metrics`).
-
-The slot clock imports the block of slot ``s`` at ``genesis + s * seconds_per_slot + delay``
-(a per node and slot arrival delay), then proves it (``--proof-generation``). At start it first
-imports the recent blocks it missed (up to ``PRUNE_DEPTH`` slots), so proofs for them can still be
-judged; it proves only from the current slot on. Every 8 slots it prunes everything below
-``head - PRUNE_DEPTH`` (the devnet has no finality; that stands in for it).
+  behind the gossip topic adapter and the Beacon API (:mod:`eip8025_p2p.api`); with ``--datadir``
+  the store's proofs, the pipeline's marks and the prover's signing record are in SQLite
+  (:mod:`eip8025_p2p.storage`) and a restarted node resumes from them;
+* eth2 req/resp (:mod:`eip8025_p2p.reqresp`: Status from the chain source, MetaData, Ping,
+  Goodbye), peering (:mod:`.peering`), the prover role (:mod:`.prover`), orchestration control
+  (:mod:`.control`), typed events (:mod:`.events`), metrics and alerts (:mod:`.watchdog`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Callable, Sequence
 
 import trio
 
 from eip8025.acceptance import AcceptanceRecord
 from eip8025.bls import default_backend
-from eip8025.chain import BeaconStateView, InMemoryChainView
+from eip8025.chain import BeaconStateView
 from eip8025.containers import FAR_FUTURE_EPOCH, ENRForkID
 from eip8025.engine import ChainIdGuard
 from eip8025.gossip import Seen
@@ -42,45 +36,43 @@ from eip8025.verification import SpecContext
 
 from ..alerts import Alerts
 from ..api import ApiServer
-from ..devchain import DevBlock, DevnetChain
 from ..encoding import execution_proof_topic
 from ..enr import ENR
 from ..gossip_topic import ExecutionProofTopic
 from ..host import GossipNode
 from ..metrics import InstrumentedProofEngine, MetricsServer, NodeMetrics
 from ..pipeline import ProofPipeline, VerdictEvent
+from ..reqresp import MetaDataV3, ReqResp, StatusV2
 from ..storage import STATE_FILE, NodeStorage, NodeStorageError
 from .api_view import NodeApiView
-from .clock import SlotSchedule, TrioUnixClock, UnixClock
-from .config import NodeConfig, NodeConfigError, check_node_config, spec_config
-from .control import Control
-from .events import (
-    AcceptedEvent,
-    BlockEvent,
-    DoneEvent,
-    GenesisEvent,
-    NodeEvent,
-    ReadyEvent,
-    RestoredEvent,
-    VerdictReport,
+from .beacon_source import BeaconSource
+from .clock import TrioUnixClock, UnixClock
+from .config import (
+    NodeConfig,
+    NodeConfigError,
+    check_node_config,
+    check_validator_keys,
+    spec_config,
 )
+from .control import Control
+from .devnet_source import DevnetSource
+from .events import AcceptedEvent, BlockEvent, DoneEvent, NodeEvent, RestoredEvent, VerdictReport
 from .peering import StaticPeers
 from .prover import ProverService
+from .readiness import ready_event
+from .source import ChainBlock, ChainSource
 from .submitter import ProofSubmitter
 from .watchdog import Watchdog
 
-__all__ = ["PRUNE_DEPTH", "DevnetNode", "run_with_signals"]
+__all__ = ["ProofNode", "run_with_signals"]
 
 logger = logging.getLogger(__name__)
 
 Emit = Callable[[NodeEvent], None]
-PRUNE_DEPTH: Final = 16
-"""Slots kept below the head (the devnet has no finality; this stands in for it)."""
-PRUNE_EVERY: Final = 8
 
 
-class DevnetNode:
-    """One node: gossip host, proof pipeline, store, slot clock, prover, metrics."""
+class ProofNode:
+    """One node: gossip host, req/resp, proof pipeline, store, chain source, prover, API."""
 
     def __init__(
         self,
@@ -88,10 +80,21 @@ class DevnetNode:
         engine: ProofBackend,
         emit: Emit,
         *,
+        source: ChainSource | None = None,
+        bootstrap: Sequence[str] = (),
         control: Control | None = None,
         clock: Callable[[], UnixClock] = TrioUnixClock,
     ) -> None:
         """Build everything that does not need the network (nothing listens yet).
+
+        Args:
+            config: The node's settings.
+            engine: Verifies (and, for a prover, generates) proofs.
+            emit: Where events go (stdout JSON lines in ``eip8025 node``).
+            source: The chain; default: the devnet chain of ``config``.
+            bootstrap: Peers to dial once (e.g. our beacon node's peers).
+            control: Genesis / stop from an orchestrator (devnet).
+            clock: The devnet slot clock's time source (trio's MockClock in tests).
 
         Raises:
             NodeConfigError: See :func:`check_node_config`; or an unusable state file.
@@ -100,18 +103,28 @@ class DevnetNode:
         self.policy = check_node_config(config, engine)
         self.emit = emit
         self.control = control
-        self._make_clock = clock
         self.metrics = NodeMetrics()
         self.alerts = Alerts(logger)
         self.watchdog = Watchdog(self.alerts)
         self.engine = InstrumentedProofEngine(
             ChainIdGuard(engine), self.metrics.verification_seconds, alerts=self.alerts
         )
-        self.ctx = SpecContext(config=spec_config(config), bls=default_backend())
-        # The fork digest depends on the registry (seed, validator count), not on genesis time.
-        self.devchain = DevnetChain(config.devnet_spec())
-        self.fork_digest = self.devchain.fork_digest
-        self.view = InMemoryChainView()
+        if source is None:
+            source = DevnetSource(
+                config,
+                emit,
+                control=control,
+                clock=clock,
+                finalized_slot=lambda: self.store.finalized_slot,
+            )
+        self.source = source
+        head = source.head()
+        if config.proof_generation and config.beacon_node is not None and head is not None:
+            check_validator_keys(config.validator_keys, head.state, "the beacon node's registry")
+        chain_config = source.spec_config(spec_config(config))
+        self.ctx = SpecContext(config=chain_config, bls=default_backend())
+        self.fork_digest = source.fork_digest
+        self.view = source.view
         self.storage = self._open_storage()
         self.store = ExecutionProofStore(
             self.view, self.ctx, policy=self.policy, archive=self.storage
@@ -134,11 +147,22 @@ class DevnetNode:
             max_rpc_size=config.max_gossip_rpc_size,
             alerts=self.alerts,
         )
+        self.reqresp = ReqResp(self.node.host, self)
         self.metrics.attach_alerts(self.alerts)
+        if isinstance(source, BeaconSource):
+            follower = source.follower
+            self.metrics.attach_beacon(
+                lambda: {
+                    "connected": float(follower.status.connected),
+                    "head_slot": float(follower.status.head_slot or 0),
+                    "finalized_epoch": float(follower.status.finalized_epoch),
+                    "outages": float(follower.status.outages),
+                }
+            )
         self.pipeline.listeners.append(self._on_verdict)
         self.pipeline.listeners.append(self.watchdog.on_verdict)
         self.pipeline.acceptance_listeners.append(self.on_payload_proven)
-        self.peers = StaticPeers(self.node, config.peers, alerts=self.alerts)
+        self.peers = StaticPeers(self.node, config.peers, alerts=self.alerts, bootstrap=bootstrap)
         self.prover: ProverService | None = None
         if config.proof_generation:
             self.prover = ProverService(
@@ -155,15 +179,10 @@ class DevnetNode:
                 submitter=None if config.submit_to is None else ProofSubmitter(config.submit_to),
                 byzantine=config.byzantine,
             )
-        self.chain: DevnetChain | None = None
-        self.schedule: SlotSchedule | None = None
-        self.clock: UnixClock | None = None
         self.stop = control.stop if control is not None else trio.Event()
         self.accepted: dict[int, float] = {}
         self._imported_at: dict[int, float] = {}
-        self._slot_of_root: dict[bytes, int] = {}
-        """Blocks scheduled or imported (a proof may name a block before it arrives)."""
-        self._head: DevBlock | None = None
+        self._provers: trio.Nursery | None = None
         self.metrics_server: MetricsServer | None = None
         self.api: ApiServer | None = None
         if config.http_port is not None:
@@ -187,23 +206,15 @@ class DevnetNode:
         self.store.finalized_slot = finalized
         blocks = storage.restore_seen(self.seen)
         proofs = sum(len(by_type) for by_type in self.store.execution_proofs.values())
-        accepted = len(list(storage.acceptances()))
         return RestoredEvent(
             name=self.config.name,
             proofs=proofs,
             blocks=blocks,
-            accepted=accepted,
+            accepted=len(list(storage.acceptances())),
             finalized_slot=finalized,
         )
 
-    @property
-    def head_block(self) -> DevBlock | None:
-        """The last imported block (None before the first)."""
-        return self._head
-
-    def slot_of_root(self, root: bytes) -> int | None:
-        """The slot of a recent (unpruned) block."""
-        return self._slot_of_root.get(root)
+    # -- what other parts read ----------------------------------------------------------------
 
     def enr(self) -> ENR:
         """This node's ENR: address, ``eth2`` fork id, ``eproof`` (valid while running)."""
@@ -215,10 +226,17 @@ class DevnetNode:
         return self.node.enr(fork_id=fork_id)
 
     def head_state(self) -> BeaconStateView | None:
-        """The state of the last imported block (genesis before the first)."""
-        if self._head is not None:
-            return self._head.state
-        return None if self.chain is None else self.chain.block(0).state
+        """The head's state (genesis before the first block; None before genesis)."""
+        head = self.source.head()
+        return None if head is None else head.state
+
+    def local_status(self) -> StatusV2:
+        """req/resp Status: the chain source's view (a ``StatusSource``)."""
+        return self.source.local_status()
+
+    def local_metadata(self) -> MetaDataV3:
+        """req/resp MetaData: no subnets, no custody (a ``StatusSource``)."""
+        return MetaDataV3(seq_number=1)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -234,6 +252,7 @@ class DevnetNode:
                 self.node.running(),
                 self.pipeline.running(),
                 self.topic.running(),
+                self.reqresp.running(),
                 trio.open_nursery() as nursery,
             ):
                 self.metrics.attach(self.node, self.topic)
@@ -269,105 +288,32 @@ class DevnetNode:
 
     async def _main(self) -> None:
         missing = await self.peers.wait_for_mesh(self.topic.topic, self.config.ready_timeout)
-        self.emit(self._ready_event(missing))
+        self.emit(ready_event(self, missing))
         if self.restored is not None:
             self.emit(self.restored)
-        if self.config.genesis_time is not None:
-            genesis = self.config.genesis_time
-        else:
-            assert self.control is not None, "genesis_time=None needs a control"
-            genesis = await self.control.wait_genesis()
-        self.chain = DevnetChain(self.config.devnet_spec(genesis))
-        self.schedule = SlotSchedule(
-            genesis,
-            self.config.seconds_per_slot,
-            self.config.secret,
-            self.config.arrival_delay,
-            self.config.arrival_jitter,
-        )
-        self.clock = self._make_clock()
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(
-                self.watchdog.watch_imports, self.schedule, self.clock, self._last_import
-            )
-            await self._slot_clock(self.chain, self.schedule, self.clock)
-            nursery.cancel_scope.cancel()
+            self._provers = nursery
+            watch = trio.CancelScope()
+
+            async def watch_imports() -> None:
+                with watch:
+                    await self.watchdog.watch_imports(self.source, self._last_import)
+
+            nursery.start_soon(watch_imports)
+            await self.source.run(self)
+            watch.cancel()  # provers still running finish before the nursery closes
         if self.config.linger is not None:
             await trio.sleep(self.config.linger)
             self.stop.set()
 
-    def _ready_event(self, missing: list[str]) -> ReadyEvent:
-        config = self.config
-        server = self.metrics_server
-        roles = [
-            role
-            for role, on in (
-                ("stateless-validation", config.stateless_validation),
-                ("proof-generation", config.proof_generation),
-            )
-            if on
-        ]
-        return ReadyEvent(
-            name=config.name,
-            peer_id=self.node.peer_id.to_base58(),
-            enr=self.enr().to_text(),
-            multiaddr=str(self.node.addrs[0]),
-            listen=f"{config.listen_ip}:{self.node.tcp_port}",
-            metrics=None
-            if server is None
-            else f"http://{config.metrics_address}:{server.port}/metrics",
-            api=None if self.api is None else self.api.url,
-            roles=roles,
-            byzantine=config.byzantine,
-            proof_types=list(config.proof_types),
-            generate_proof_types=list(config.proven_types),
-            validators=[k.validator_index for k in config.validator_keys],
-            policy=self.policy.description,
-            spec_profile=self.ctx.profile.name,
-            fork_digest="0x" + self.fork_digest.hex(),
-            missing_peers=missing,
-        )
-
-    # -- slots and blocks ----------------------------------------------------------------------
-
-    async def _slot_clock(
-        self, chain: DevnetChain, schedule: SlotSchedule, clock: UnixClock
-    ) -> None:
-        first = max(1, schedule.slot_at(clock.now()))
-        self.emit(
-            GenesisEvent(
-                name=self.config.name,
-                genesis_time=schedule.genesis_time,
-                seconds_per_slot=schedule.seconds_per_slot,
-                first_slot=first,
-                last_slot=self.config.slots,
-            )
-        )
-        backlog = max(1, first - PRUNE_DEPTH, self.store.finalized_slot)
-        for slot in range(backlog, first):  # catch up: judge proofs of recent blocks, no proving
-            self._import(chain.block(slot), schedule, clock)
-        async with trio.open_nursery() as provers:
-            slot = first
-            while self.config.slots is None or slot <= self.config.slots:
-                block = chain.block(slot)
-                self._slot_of_root[block.root] = slot
-                await clock.sleep_until(schedule.arrival(slot))
-                self._import(block, schedule, clock)
-                if self.prover is not None:
-                    provers.start_soon(self.prover.prove, block)
-                if slot > PRUNE_DEPTH and slot % PRUNE_EVERY == 0:
-                    await self._prune(slot - PRUNE_DEPTH)
-                slot += 1
-
     def _last_import(self) -> float | None:
         return max(self._imported_at.values(), default=None)
 
-    def _import(self, block: DevBlock, schedule: SlotSchedule, clock: UnixClock) -> None:
-        assert self.chain is not None
-        self.chain.import_block(self.view, block.slot)
-        self._slot_of_root[block.root] = block.slot
-        self._head = block
-        now = clock.now()
+    # -- ChainSink ----------------------------------------------------------------------------
+
+    def on_block(self, block: ChainBlock, *, prove: bool) -> None:
+        """A block is in the chain view: release its early proofs, report it."""
+        now = self.source.now()
         self._imported_at[block.slot] = now
         released = self.pipeline.on_block(block.root)
         self.metrics.blocks_imported.inc()
@@ -379,26 +325,29 @@ class DevnetNode:
                 name=self.config.name,
                 slot=block.slot,
                 root="0x" + block.root.hex(),
-                delay=round(now - schedule.slot_start(block.slot), 4),
+                delay=round(now - self.source.slot_start(block.slot), 4),
                 released=released,
             )
         )
 
-    async def _prune(self, finalized_slot: int) -> None:
-        dropped = self.view.prune(finalized_slot)
-        await self.pipeline.on_finalized(finalized_slot, dropped)
+    def on_payload(self, block: ChainBlock, *, prove: bool) -> None:
+        """A block's payload is in the view: judge its waiting proofs; prove it if asked."""
+        self.pipeline.on_payload(block.root)
+        if prove and self.prover is not None and self._provers is not None:
+            self._provers.start_soon(self.prover.prove, block)
+
+    async def on_finalized(self, finalized_slot: int, dropped_roots: list[bytes]) -> None:
+        """Prune everything below ``finalized_slot``."""
+        await self.pipeline.on_finalized(finalized_slot, dropped_roots)
         for slot in [s for s in self._imported_at if s < finalized_slot]:
             del self._imported_at[slot]
-        for root in [r for r, s in self._slot_of_root.items() if s < finalized_slot]:
-            del self._slot_of_root[root]
 
     # -- acceptance and verdicts ---------------------------------------------------------------
 
     def on_payload_proven(self, record: AcceptanceRecord) -> None:
         """The k-of-n policy was met for ``record``'s block (a pipeline acceptance listener)."""
-        now = time.time() if self.clock is None else self.clock.now()
-        schedule = self.schedule
-        latency = 0.0 if schedule is None else now - schedule.slot_start(record.slot)
+        now = self.source.now()
+        latency = now - self.source.slot_start(record.slot)
         self.metrics.record_acceptance(latency)
         self.accepted[record.slot] = latency
         if not self.config.stateless_validation:
@@ -421,7 +370,7 @@ class DevnetNode:
         self.emit(
             VerdictReport(
                 name=self.config.name,
-                slot=None if root is None else self._slot_of_root.get(root),
+                slot=None if root is None else self.source.slot_of_root(root),
                 proof_type=verdict.proof_type,
                 outcome=verdict.outcome.value,
                 reason=verdict.reason,
@@ -436,7 +385,7 @@ class DevnetNode:
             await trio.sleep(0.5)
 
 
-async def run_with_signals(node: DevnetNode) -> None:
+async def run_with_signals(node: ProofNode) -> None:
     """Run ``node``; SIGINT / SIGTERM stop it gracefully (main thread only)."""
     import signal
 

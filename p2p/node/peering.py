@@ -1,4 +1,8 @@
-"""Static peers: dial them, keep them connected, redial them when they go away."""
+"""Peers we know of: static ones are kept connected, bootstrap ones dialled once.
+
+Static peers (``--peers``, and our beacon node itself) are dialled, kept connected and redialled
+when they go away; bootstrap peers (our beacon node's own peers) get one dial each.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +36,15 @@ class StaticPeers:
     """The ``--peers`` of a node (``/ip4/../tcp/../p2p/..`` addresses)."""
 
     def __init__(
-        self, node: GossipNode, addresses: Sequence[str], *, alerts: Alerts | None = None
+        self,
+        node: GossipNode,
+        addresses: Sequence[str],
+        *,
+        alerts: Alerts | None = None,
+        bootstrap: Sequence[str] = (),
     ) -> None:
         self.node = node
+        self.bootstrap = list(bootstrap)
         self.alerts = alerts or Alerts(logger)
         self.peers: list[tuple[str, ID]] = [
             (address, info_from_p2p_addr(multiaddr.Multiaddr(address)).peer_id)
@@ -42,9 +52,21 @@ class StaticPeers:
         ]
 
     def start(self, nursery: trio.Nursery) -> None:
-        """Keep every static peer connected (tasks of ``nursery``)."""
+        """Keep every static peer connected; dial each bootstrap peer once (``nursery``)."""
         for address, peer_id in self.peers:
             nursery.start_soon(self._keep_connected, address, peer_id)
+        for address in self.bootstrap:
+            nursery.start_soon(self._dial_once, address)
+
+    async def _dial_once(self, address: str) -> None:
+        """A bootstrap peer (e.g. one of our beacon node's peers): one attempt, not kept."""
+        try:
+            info = info_from_p2p_addr(multiaddr.Multiaddr(address))
+            with trio.fail_after(DIAL_TIMEOUT):
+                await self.node.host.connect(info)
+            logger.info("connected to bootstrap peer %s", address)
+        except Exception as exc:  # libp2p raises many error types while dialing
+            logger.debug("bootstrap peer %s: %r", address, exc)
 
     async def _keep_connected(self, address: str, peer_id: ID) -> None:
         """Dial a static peer and redial it whenever the connection is gone (with backoff).

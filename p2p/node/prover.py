@@ -28,13 +28,13 @@ from eip8025.prover import ProofGenerator, ProverIdentity, sign_execution_proofs
 from eip8025.signing_protection import SigningProtection
 from eip8025.verification import SpecContext
 
-from ..devchain import DevBlock
 from ..encoding import encode_execution_proof
 from ..gossip_topic import ExecutionProofTopic
 from ..metrics import NodeMetrics
 from ..pipeline import Outcome, ProofPipeline
 from .events import NodeEvent, PublishedEvent
 from .faults import forge_proofs
+from .source import ChainBlock
 from .submitter import ProofSubmitter
 
 __all__ = ["ProverService"]
@@ -76,8 +76,11 @@ class ProverService:
             groups.setdefault(i % len(keys), []).append(proof_type)
         self.assignments = [(keys[i], tuple(types)) for i, types in sorted(groups.items())]
 
-    async def prove(self, block: DevBlock) -> None:
+    async def prove(self, block: ChainBlock) -> None:
         """Prove, sign and publish every assigned type of ``block``."""
+        payload_envelope = block.payload_envelope
+        if payload_envelope is None:  # not proven before its payload is known
+            return
         for identity, assigned in self.assignments:
             if self.byzantine:
                 await self._publish_forged(block, assigned, identity)
@@ -89,7 +92,7 @@ class ProverService:
             sign = functools.partial(
                 sign_execution_proofs,
                 block.state,
-                block.payload_envelope,
+                payload_envelope,
                 self.generator,
                 types,
                 identity,
@@ -117,7 +120,7 @@ class ProverService:
                 await self._publish(block, proof, identity)
 
     async def _publish(
-        self, block: DevBlock, proof: SignedExecutionProofEnvelopeBase, identity: ProverIdentity
+        self, block: ChainBlock, proof: SignedExecutionProofEnvelopeBase, identity: ProverIdentity
     ) -> None:
         proof_type = proof.message.proof_type
         encode = functools.partial(encode_execution_proof, proof, self.ctx.profile)
@@ -146,7 +149,7 @@ class ProverService:
 
     async def _submit(
         self,
-        block: DevBlock,
+        block: ChainBlock,
         proofs: list[SignedExecutionProofEnvelopeBase],
         identity: ProverIdentity,
         submitter: ProofSubmitter,
@@ -180,7 +183,7 @@ class ProverService:
         return tuple(t for t in types if signed(validator_index, root, t) is None)
 
     async def _publish_forged(
-        self, block: DevBlock, types: tuple[int, ...], identity: ProverIdentity
+        self, block: ChainBlock, types: tuple[int, ...], identity: ProverIdentity
     ) -> None:
         forge = functools.partial(forge_proofs, block, types, identity, self.generator, self.ctx)
         try:

@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+import trio
+
 from eip8025.gossip import GossipReason
 
 from ..alerts import Alerts
 from ..pipeline import VerdictEvent
-from .clock import SlotSchedule, UnixClock
+from .source import ChainSource
 
 __all__ = ["Watchdog"]
 
@@ -56,24 +58,26 @@ class Watchdog:
             )
 
     async def watch_imports(
-        self,
-        schedule: SlotSchedule,
-        clock: UnixClock,
-        last_import: Callable[[], float | None],
+        self, source: ChainSource, last_import: Callable[[], float | None]
     ) -> None:
-        """Warn while no block was imported for ``stall_slots`` slots (checked once a slot)."""
-        seconds = schedule.seconds_per_slot
-        started = clock.now()
+        """Warn while no block was imported for ``stall_slots`` slots (checked once a slot).
+
+        Nothing is expected before the chain has a head (the devnet before genesis).
+        """
+        started: float | None = None
         while True:
-            await clock.sleep_until(clock.now() + seconds)
-            now = clock.now()
+            seconds = source.seconds_per_slot
+            await trio.sleep(seconds)
+            if source.head() is None:
+                continue
+            now = source.now()
+            if started is None:
+                started = now
             since = last_import()
-            silent_for = now - (started if since is None else since)
+            silent_for = now - (started if since is None else max(since, started))
             if silent_for < self.stall_slots * seconds:
                 self.alerts.clear("no_block_imported")
                 continue
-            if schedule.slot_at(now) < 1:
-                continue  # before the first block is due
             self.alerts.warn(
                 "no_block_imported",
                 "no block imported for %.0f s (%d slots); proofs cannot be judged",
