@@ -42,18 +42,6 @@ PROG = "eip8025 node"
 DEFAULT_LISTEN = "127.0.0.1:9000"
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def add_devnet_flags(parser: argparse.ArgumentParser) -> None:
     """Flags shared with ``eip8025 devnet`` (the chain every node must agree on)."""
     add_spec_profile_flag(parser)
@@ -381,8 +369,6 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
     async def beside_beacon_node() -> None:
-        import dataclasses
-
         from eip8025_p2p.node import BeaconSource
 
         assert config.beacon_node is not None
@@ -394,8 +380,9 @@ def _run(args: argparse.Namespace) -> int:
             )
             await source.start(nursery)
             own, bootstrap = await source.peer_addresses()
-            followed = dataclasses.replace(config, peers=(*config.peers, *own))
-            node = ProofNode(followed, engine, emit, source=source, bootstrap=bootstrap)
+            node = ProofNode(
+                config, engine, emit, source=source, bootstrap=bootstrap, beacon_peers=own
+            )
             holder.append(node)
             await run_with_signals(node)
             nursery.cancel_scope.cancel()

@@ -82,6 +82,7 @@ class ProofNode:
         *,
         source: ChainSource | None = None,
         bootstrap: Sequence[str] = (),
+        beacon_peers: Sequence[str] = (),
         control: Control | None = None,
         clock: Callable[[], UnixClock] = TrioUnixClock,
     ) -> None:
@@ -93,6 +94,8 @@ class ProofNode:
             emit: Where events go (stdout JSON lines in ``eip8025 node``).
             source: The chain; default: the devnet chain of ``config``.
             bootstrap: Peers to dial once (e.g. our beacon node's peers).
+            beacon_peers: Our beacon node's libp2p addresses: kept connected (req/resp), not
+                expected in the ``execution_proof`` mesh.
             control: Genesis / stop from an orchestrator (devnet).
             clock: The devnet slot clock's time source (trio's MockClock in tests).
 
@@ -162,7 +165,13 @@ class ProofNode:
         self.pipeline.listeners.append(self._on_verdict)
         self.pipeline.listeners.append(self.watchdog.on_verdict)
         self.pipeline.acceptance_listeners.append(self.on_payload_proven)
-        self.peers = StaticPeers(self.node, config.peers, alerts=self.alerts, bootstrap=bootstrap)
+        self.peers = StaticPeers(
+            self.node,
+            (*config.peers, *beacon_peers),
+            alerts=self.alerts,
+            bootstrap=bootstrap,
+            outside_topic=beacon_peers,
+        )
         self.prover: ProverService | None = None
         if config.proof_generation:
             self.prover = ProverService(
@@ -338,6 +347,9 @@ class ProofNode:
 
     async def on_finalized(self, finalized_slot: int, dropped_roots: list[bytes]) -> None:
         """Prune everything below ``finalized_slot``."""
+        logger.info(
+            "finalized slot %d: pruning %d blocks below it", finalized_slot, len(dropped_roots)
+        )
         await self.pipeline.on_finalized(finalized_slot, dropped_roots)
         for slot in [s for s in self._imported_at if s < finalized_slot]:
             del self._imported_at[slot]

@@ -42,9 +42,21 @@ class StaticPeers:
         *,
         alerts: Alerts | None = None,
         bootstrap: Sequence[str] = (),
+        outside_topic: Sequence[str] = (),
     ) -> None:
+        """Peers of ``node``.
+
+        Args:
+            node: Our host.
+            addresses: Static peers (kept connected, redialled).
+            alerts: Where a lost or unreachable static peer is reported.
+            bootstrap: Peers dialled once.
+            outside_topic: Static peers that do not gossip our topic (e.g. our beacon node):
+                kept connected, but never waited for in the topic's mesh.
+        """
         self.node = node
         self.bootstrap = list(bootstrap)
+        self.outside_topic = set(outside_topic)
         self.alerts = alerts or Alerts(logger)
         self.peers: list[tuple[str, ID]] = [
             (address, info_from_p2p_addr(multiaddr.Multiaddr(address)).peer_id)
@@ -122,13 +134,12 @@ class StaticPeers:
     async def wait_for_mesh(self, topic: str, timeout: float) -> list[str]:
         """Wait until every static peer is in our mesh of ``topic``; return those that are not."""
         router = self.node.router
+        waited = [(a, p) for a, p in self.peers if a not in self.outside_topic]
         with trio.move_on_after(timeout):
-            for _, peer_id in self.peers:
+            for _, peer_id in waited:
                 while peer_id not in router.mesh.get(topic, set()):
                     try:
                         await router.wait_for_mesh(peer_id, topic, timeout=timeout)
                     except trio.TooSlowError:
                         break
-        return [
-            address for address, peer_id in self.peers if peer_id not in router.mesh.get(topic, ())
-        ]
+        return [address for address, peer_id in waited if peer_id not in router.mesh.get(topic, ())]
