@@ -5,9 +5,10 @@
 :class:`~eip8025_p2p.pipeline.Transport`. For every message that reaches it (graylisted peers and
 signed messages are dropped earlier by :class:`~eip8025_p2p.libp2p_patches.Eth2Pubsub`):
 
-1. ``prepare``: the pipeline admits it (bounded queue; beyond it the message is dropped before any
-   decoding and a later copy can come) and decompresses it once, off the event loop, for the
-   message-id and the envelope; Pubsub then drops duplicates and sends IDONTWANT;
+1. ``prepare``: the pipeline admits it (bounded queue, a quarter of it reserved for forwarders
+   with a record of valid deliveries; beyond it the message is dropped before any decoding and a
+   later copy can come) and decompresses it once, off the event loop, for the message-id and the
+   envelope; Pubsub then drops duplicates and sends IDONTWANT;
 2. ``validate``: the pipeline's verdict, mapped to ACCEPT / IGNORE / REJECT; an ACCEPTed proof is
    already stored when Pubsub forwards it, and only a REJECT scores the forwarder;
 3. ``release``: the queue place is given back.
@@ -93,9 +94,13 @@ class ExecutionProofTopic:
     # -- Eth2TopicValidator ------------------------------------------------------------------
 
     async def prepare(self, forwarder: ID, msg: rpc_pb2.Message) -> PreparedMessage | None:
-        """Admission, then one decompression for the message-id and the envelope."""
+        """Admission, then one decompression for the message-id and the envelope.
+
+        A forwarder with a record of valid deliveries may use the queue's reserved share.
+        """
         data = bytes(msg.data)
-        if not self.pipeline.admit(len(data)):
+        trusted = self.pubsub.has_good_record(forwarder, self.topic)
+        if not self.pipeline.admit(len(data), trusted=trusted):
             return None
         try:
             return await self.pipeline.prepare(data)
@@ -132,7 +137,13 @@ class ExecutionProofTopic:
         return self.rpc_size(data_size) <= self.max_rpc_size
 
     async def broadcast(self, message: PreparedMessage, exclude: Hashable | None) -> None:
-        """Publish an accepted message (not back to the peer it came from), if it fits."""
+        """Publish an accepted message (not back to the peer it came from), if it fits.
+
+        ``exclude`` is the peer that delivered a parked proof accepted later: that counts as a
+        valid delivery of that peer (its record for the queue's reserved share).
+        """
+        if isinstance(exclude, ID):
+            self.pubsub.credit_delivery(exclude, self.topic)
         if not self.fits(message.size):
             self.oversize_not_sent += 1
             self.alerts.warn(

@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator
 
 import multiaddr
 import trio
-from libp2p import new_host
 from libp2p.abc import IHost
 from libp2p.crypto.keys import KeyPair
 from libp2p.crypto.secp256k1 import create_new_key_pair
@@ -38,7 +37,13 @@ from libp2p.tools.anyio_service import background_trio_service
 from eip8025.containers import ENRForkID
 
 from .enr import ENR
-from .libp2p_patches import Eth2GossipSub, Eth2Pubsub, GossipParams, create_gossip
+from .libp2p_patches import (
+    Eth2GossipSub,
+    Eth2Pubsub,
+    GossipParams,
+    create_gossip,
+    new_eth2_host,
+)
 
 __all__ = ["GossipNode", "create_host", "peer_id_from_secret", "secp256k1_key_pair"]
 
@@ -62,7 +67,7 @@ def create_host(secret: bytes, listen: multiaddr.Multiaddr) -> IHost:
     """
     key_pair = secp256k1_key_pair(secret)
     noise = NoiseTransport(key_pair, noise_privkey=create_x25519_key_pair().private_key)
-    return new_host(
+    return new_eth2_host(
         key_pair=key_pair,
         sec_opt={NOISE_PROTOCOL_ID: noise},
         muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux, MPLEX_PROTOCOL_ID: Mplex},

@@ -10,6 +10,7 @@ hosts is in ``test_gossip_network.py``.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import time
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ import trio.testing
 from libp2p.abc import IHost
 from libp2p.crypto.secp256k1 import create_new_key_pair
 from libp2p.exceptions import ValidationError
+from libp2p.network.stream.exceptions import StreamEOF
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import GossipSub
 from libp2p.pubsub.mcache import MessageCache
@@ -30,7 +32,7 @@ from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.pubsub.score import PeerScorer, ScoreParams
 from libp2p.tools.anyio_service import background_trio_service
 from libp2p.utils import encode_varint_prefixed
-from libp2p.utils.varint import read_varint_prefixed_bytes_limited
+from libp2p.utils.varint import encode_uvarint, read_varint_prefixed_bytes_limited
 
 from eip8025_p2p import libp2p_patches
 from eip8025_p2p.encoding import (
@@ -98,12 +100,14 @@ def stock_router(**overrides: object) -> GossipSub:
 StockBuilder = Callable[[IHost, GossipSub], Pubsub]
 
 
-def new_pubsub(patched: bool, *, stock: StockBuilder | None = None) -> Pubsub:
-    """Our patched Pubsub, or py-libp2p's: built by ``stock``, else with only the settings the
-    other patches would give it (StrictNoSign, eth2 ids, eth2 scores)."""
+def new_pubsub(
+    patched: bool, *, stock: StockBuilder | None = None, params: GossipParams | None = None
+) -> Pubsub:
+    """Our patched Pubsub (with ``params``), or py-libp2p's: built by ``stock``, else with only
+    the settings the other patches would give it (StrictNoSign, eth2 ids, eth2 scores)."""
     host = create_host(hashlib.sha256(b"patch-tests").digest(), LOOPBACK)
     if patched:
-        return create_gossip(host)[0]
+        return create_gossip(host, params)[0]
     if stock is not None:
         return stock(host, stock_router())
     router = stock_router(score_params=eth2_score_params())
@@ -592,12 +596,144 @@ def test_scoring(patched: bool) -> None:
     assert not scorer.allow_publish(peer(1), [TOPIC])
 
 
+# -- score_retention -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("patched", BOTH)
+def test_score_retention(patched: bool) -> None:
+    clock = trio.testing.MockClock()
+    router = (
+        Eth2GossipSub(GossipParams(), Eth2MessageId(), clock.current_time)
+        if patched
+        else stock_router(score_params=eth2_score_params())
+    )
+    scorer = router.scorer
+    assert scorer is not None
+    router.add_peer(peer(1), GOSSIP_PROTOCOLS[0])
+    for _ in range(3):
+        scorer.on_invalid_message(peer(1), TOPIC)
+    router.remove_peer(peer(1))  # what py-libp2p does when the peer disconnects
+    clock.jump(600.0)
+    router.add_peer(peer(1), GOSSIP_PROTOCOLS[0])  # the same identity reconnects
+    assert scorer.score(peer(1), [TOPIC]) < -20.0
+
+
+def test_score_retention_ends_after_retain_score() -> None:
+    clock = trio.testing.MockClock()
+    router = Eth2GossipSub(GossipParams(retain_score=3600.0), Eth2MessageId(), clock.current_time)
+    scorer = router.scorer
+    for index in (1, 2):
+        router.add_peer(peer(index), GOSSIP_PROTOCOLS[0])
+        scorer.on_invalid_message(peer(index), TOPIC)
+    router.remove_peer(peer(1))
+    clock.jump(3599.0)
+    scorer.on_heartbeat()
+    assert scorer.is_retained(peer(1)) and scorer.score(peer(1), [TOPIC]) < 0.0
+    clock.jump(2.0)
+    scorer.on_heartbeat()  # away for longer than retain_score: forgotten
+    assert not scorer.is_retained(peer(1)) and peer(1) not in scorer.invalid_messages
+    assert scorer.score(peer(2), [TOPIC]) < 0.0  # a connected peer's score is never dropped
+
+
+# -- graylist_gate / oversize_penalty --------------------------------------------------------
+
+
+class FakeConn:
+    """The ``muxed_conn`` of a :class:`FakeStream` (closed: no gossip session to restart)."""
+
+    def __init__(self, peer_id: ID) -> None:
+        self.peer_id = peer_id
+        self.is_closed = True
+
+
+class FakeStream:
+    """A peer's inbound pubsub stream replaying ``data``, then EOF."""
+
+    def __init__(self, peer_id: ID, data: bytes) -> None:
+        self.muxed_conn = FakeConn(peer_id)
+        self.metric_send_channel = None
+        self.reader = BytesReader(data)
+        self.was_reset = False
+
+    async def read(self, n: int | None = None) -> bytes:
+        chunk = await self.reader.read(n)
+        if not chunk:
+            raise StreamEOF()
+        return chunk
+
+    async def reset(self) -> None:
+        self.was_reset = True
+
+
+def publish_frames(count: int) -> bytes:
+    return b"".join(
+        encode_varint_prefixed(rpc_pb2.RPC(publish=[anonymous(i)]).SerializeToString())
+        for i in range(count)
+    )
+
+
+async def read_inbound(pubsub: Pubsub, stream: FakeStream) -> list[rpc_pb2.Message]:
+    """Run ``stream`` through ``pubsub``'s stream handler; return the messages pushed."""
+    pushed: list[rpc_pb2.Message] = []
+
+    async def push_msg(forwarder: ID, msg: rpc_pb2.Message) -> None:
+        pushed.append(msg)
+
+    pubsub.push_msg = push_msg  # type: ignore[method-assign]  # count what py-libp2p spawns
+    await pubsub.stream_handler(stream)  # type: ignore[arg-type]  # (a duck-typed stream)
+    await trio.testing.wait_all_tasks_blocked()
+    return pushed
+
+
+@pytest.mark.parametrize("patched", BOTH)
+async def test_graylist_gate(patched: bool) -> None:
+    # bans off: a graylisted peer is otherwise refused a stream at all (``graylist_ban``)
+    pubsub = new_pubsub(patched, params=GossipParams(ban_duration=0.0))
+    register(pubsub, Recorder(ValidationResult.ACCEPT))
+    scorer = router_of(pubsub).scorer
+    assert scorer is not None
+    async with background_trio_service(pubsub):
+        await pubsub.subscribe(TOPIC)
+        for _ in range(20):
+            scorer.on_invalid_message(peer(1), TOPIC)
+        assert scorer.is_graylisted(peer(1), [TOPIC])
+        pushed = await read_inbound(pubsub, FakeStream(peer(1), publish_frames(5)))
+        assert pushed == []  # no RPC of a graylisted peer parsed, no task spawned
+        pushed = await read_inbound(pubsub, FakeStream(peer(2), publish_frames(5)))
+        assert len(pushed) == 5  # another peer's RPCs are read as before
+    if isinstance(pubsub, Eth2Pubsub):
+        assert pubsub.counters.graylisted_rpcs == 5
+    pubsub.seen_messages.stop()
+
+
+@pytest.mark.parametrize("patched", BOTH)
+async def test_oversize_penalty(patched: bool) -> None:
+    pubsub = new_pubsub(patched)
+    register(pubsub, Recorder(ValidationResult.ACCEPT))
+    async with background_trio_service(pubsub):
+        await pubsub.subscribe(TOPIC)
+        prefix = encode_uvarint(pubsub.max_inbound_rpc_size + 1)  # an oversize RPC's length
+        stream = FakeStream(peer(1), prefix + b"\x00" * 64)
+        assert await read_inbound(pubsub, stream) == []
+        assert stream.was_reset  # py-libp2p resets the stream, as before
+        score = router_of(pubsub).scorer.score(peer(1), [TOPIC])  # type: ignore[union-attr]
+        assert score < 0.0  # ... and the sender pays for it
+    pubsub.seen_messages.stop()
+
+
 # -- bookkeeping -----------------------------------------------------------------------------
+
+HOSTILE_PATCH_TESTS = ("tests.test_hostile_connections", "tests.test_hostile_gossip")
+"""Modules with the patch tests that need real hosts (``inbound_slots``, ``graylist_ban``, ...)."""
 
 
 def test_every_patch_is_documented_and_tested() -> None:
     doc = libp2p_patches.__doc__ or ""
     tests = [name for name in globals() if name.startswith("test_")]
+    for module in HOSTILE_PATCH_TESTS:
+        tests += [
+            name for name in vars(importlib.import_module(module)) if name.startswith("test_")
+        ]
     for patch in PATCHES:
         assert f"``{patch}``" in doc, patch
         assert any(name.startswith(f"test_{patch}") for name in tests), patch

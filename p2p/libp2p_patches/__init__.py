@@ -2,12 +2,17 @@
 
 Modules: ``params`` (eth2 parameters and bounds), ``router`` (:class:`Eth2GossipSub`, the eth2
 message-id and cache), ``queues`` (bounded per-peer outbound queues), ``pubsub``
-(:class:`Eth2Pubsub` and the topic-validator protocol).
+(:class:`Eth2Pubsub` and the topic-validator protocol), ``defences`` (bans, graylist gate,
+oversize penalty, dead gossip streams), ``streams`` (:class:`GatedStream`), ``scoring``
+(:class:`RetainingScorer`, :class:`PeerBans`), ``connections`` (:class:`InboundSlotTCP`,
+:func:`new_eth2_host`).
 
 Nothing here monkeypatches py-libp2p: each change is a constructor argument, a subclass
-(:class:`Eth2GossipSub`, :class:`Eth2Pubsub`, :class:`Eth2MessageCache`) or an object we hand to
-py-libp2p (:class:`PeerQueues`, :class:`Eth2MessageId`). :func:`create_gossip` builds the patched
-pair; nothing else in the project constructs ``Pubsub`` or ``GossipSub``. Each patch has a test in
+(:class:`Eth2GossipSub`, :class:`Eth2Pubsub`, :class:`Eth2MessageCache`, :class:`RetainingScorer`,
+:class:`InboundSlotTCP`) or an object we hand to py-libp2p (:class:`PeerQueues`,
+:class:`Eth2MessageId`, :class:`GatedStream`, notifees). :func:`create_gossip` builds the patched
+pair; nothing else in the project constructs ``Pubsub`` or ``GossipSub``. :func:`new_eth2_host` is
+``libp2p.new_host`` over our TCP transport (``inbound_slots``). Each patch has a test in
 ``tests/test_libp2p_patches.py`` that also runs against the unpatched py-libp2p object and is
 expected to fail there (``xfail(strict=True)``), so a py-libp2p upgrade that fixes or changes a
 default shows up as an unexpected pass.
@@ -109,6 +114,49 @@ Patch table: default -> effect -> what we changed.
     default: every score weight 0, every threshold ``-inf``.
     effect: penalties change nothing; a peer sending invalid proofs is never cut off.
     change: :func:`eth2_score_params`.
+``score_retention``
+    default: ``GossipSub.remove_peer`` calls ``PeerScorer.remove_peer``, which deletes every
+    counter of a peer that disconnects (or whose gossip stream dies).
+    effect: a penalised peer reconnects under the same identity with a clean score of 0.
+    change: :class:`RetainingScorer` keeps (and decays) a departed peer's counters for
+    ``retain_score`` (3600 s, gossipsub v1.1 ``RetainScore``); ``Eth2GossipSub.add_peer`` ends
+    the departure.
+``graylist_ban``
+    default: a peer below ``graylist_threshold`` only has its GRAFTs refused; it stays connected.
+    effect: a peer flooding invalid proofs keeps a core busy for as long as it likes.
+    change: the penalty that takes a peer below the threshold disconnects it and bans it for
+    ``ban_duration`` (600 s), one WARNING per ban (:class:`PeerBans`); :class:`BanNotifee` closes
+    its new connections and ``is_peer_blacklisted`` refuses it a pubsub stream meanwhile.
+``graylist_gate``
+    default: ``Pubsub.continuously_read_stream`` parses every RPC, verifies its signed peer
+    record and spawns a ``push_msg`` task per message before any graylist check.
+    effect: a graylisted peer's traffic still costs parsing, a signature check and tasks.
+    change: :meth:`Eth2Pubsub.stream_handler` reads the peer's inbound stream through a
+    :class:`GatedStream`: frames of graylisted or banned peers are skipped unparsed.
+``oversize_penalty``
+    default: an RPC over ``max_inbound_rpc_size`` makes py-libp2p reset the stream; no penalty.
+    effect: a peer may send oversize RPCs forever at no cost to its score.
+    change: the :class:`GatedStream` reads the length prefix first and counts an oversize RPC
+    as one invalid message on every eth2 topic (then py-libp2p resets the stream as before).
+``dead_streams``
+    default: EOF or reset of a peer's inbound pubsub stream ends its read loop silently; our
+    outbound stream is never read, so its reset is noticed only when a write fails (that message
+    is lost), and then the peer's subscriptions are forgotten and never learnt again (they came
+    over the other stream, which stays open).
+    effect: a peer that dropped its gossip session but kept the connection (js-libp2p after one
+    unreadable RPC) stays in our mesh; we publish into the void, or gossip with it stops for good.
+    change: both streams are watched; when either ends while connected the session is torn down
+    (both streams reset, peer removed from mesh, ``peers`` and ``peer_topics``) and re-opened
+    with a fresh hello, at most ``stream_reopens`` (3) times per ``stream_reopen_window`` (60 s).
+``inbound_slots``
+    default: ``Swarm._handle_inbound_connection`` holds an inbound slot (250 of them) until the
+    swarm stops, also after the connection closed (``_do_handle_inbound_connection`` waits on
+    ``manager.wait_finished()``).
+    effect: after 250 inbound connections in a node's lifetime every newcomer is refused, and
+    each closed connection's handler task and objects are kept.
+    change: :class:`InboundSlotTCP` (our TCP transport, via :func:`new_eth2_host`) runs each
+    inbound handler in its own cancel scope, cancelled once the swarm connection it produced has
+    closed: the handler's ``finally`` returns the slot and the task ends.
 
 Note 1: eclipse protection only grafts peers from *other* IPs, and in 0.8.1 peer IPs are never
 recorded (``GossipSub.add_peer`` looks the stream up before ``Pubsub`` registers it), so it is inert
@@ -121,8 +169,11 @@ verifies a signed peer record (~14 % of receive + send CPU in the shared measure
 
 from __future__ import annotations
 
+import trio
 from libp2p.abc import IHost
 
+from .connections import InboundSlotTCP, new_eth2_host
+from .defences import SessionCounters
 from .params import (
     GOSSIP_PROTOCOLS,
     IDONTWANT_HEARTBEATS,
@@ -144,6 +195,8 @@ from .pubsub import (
 )
 from .queues import BoundedRpcBuffer, PeerQueues
 from .router import Eth2GossipSub, Eth2MessageCache, Eth2MessageId
+from .scoring import BanNotifee, Clock, PeerBans, RetainingScorer
+from .streams import GatedStream
 
 __all__ = [
     "GOSSIP_PROTOCOLS",
@@ -153,29 +206,40 @@ __all__ = [
     "PATCHES",
     "RECENT_DELIVERY_WINDOW",
     "RPC_FRAMING_SLACK",
+    "BanNotifee",
     "BoundedRpcBuffer",
+    "Clock",
     "Eth2GossipSub",
     "Eth2MessageCache",
     "Eth2MessageId",
     "Eth2Pubsub",
     "Eth2TopicValidator",
+    "GatedStream",
     "GossipParams",
+    "InboundSlotTCP",
+    "PeerBans",
     "PeerQueues",
     "Prepared",
     "PreparedId",
     "PubsubCounters",
+    "RetainingScorer",
+    "SessionCounters",
     "ValidationResult",
     "create_gossip",
     "eth2_score_params",
+    "new_eth2_host",
 ]
 
 
 def create_gossip(
-    host: IHost, params: GossipParams | None = None
+    host: IHost, params: GossipParams | None = None, *, clock: Clock = trio.current_time
 ) -> tuple[Eth2Pubsub, Eth2GossipSub]:
-    """Build the patched ``Pubsub`` and ``GossipSub`` for ``host`` (run both as services)."""
+    """Build the patched ``Pubsub`` and ``GossipSub`` for ``host`` (run both as services).
+
+    ``clock`` times score retention, bans and stream re-opens (trio's clock by default).
+    """
     params = params or GossipParams()
     msg_id = Eth2MessageId()
-    router = Eth2GossipSub(params, msg_id)
-    pubsub = Eth2Pubsub(host, router, params, msg_id)
+    router = Eth2GossipSub(params, msg_id, clock)
+    pubsub = Eth2Pubsub(host, router, params, msg_id, clock)
     return pubsub, router

@@ -41,6 +41,12 @@ PATCHES: Final = (
     "validator_safety",
     "validation_outcomes",
     "scoring",
+    "score_retention",
+    "graylist_ban",
+    "graylist_gate",
+    "oversize_penalty",
+    "dead_streams",
+    "inbound_slots",
 )
 """The patch names of the module docstring's table (one test each)."""
 
@@ -70,8 +76,10 @@ def eth2_score_params() -> ScoreParams:
     use only P4: honest peers stay at 0, each REJECT costs 10 and decays by 0.3 % per heartbeat
     (half-life ~230 heartbeats, ~160 s at 0.7 s). py-libp2p applies ``publish_threshold`` to
     messages it *sends* (and to what its stock ``push_msg`` receives), ``gossip_threshold`` to
-    gossip, and ``graylist_threshold`` to GRAFTs; :class:`Eth2Pubsub` additionally drops messages
-    from graylisted peers before validating them.
+    gossip, and ``graylist_threshold`` to GRAFTs; :class:`Eth2Pubsub` additionally skips the RPCs
+    of graylisted peers unparsed and bans them (``graylist_gate``, ``graylist_ban``). An oversize
+    RPC counts as one invalid message on each eth2 topic (``oversize_penalty``); 17 invalid
+    messages in a row take a peer below the graylist threshold.
     """
     return ScoreParams(
         p4_invalid_messages=TopicScoreParams(weight=10.0, cap=1000.0, decay=0.997),
@@ -104,6 +112,13 @@ class GossipParams:
     publish_backpressure_timeout: float = 10.0
     max_idontwant_messages: int = 1000
     score_params: ScoreParams = dataclasses.field(default_factory=eth2_score_params)
+    retain_score: float = 3600.0
+    """Seconds a departed peer's score is kept (gossipsub v1.1 ``RetainScore``)."""
+    ban_duration: float = 600.0
+    """Seconds a peer that fell below the graylist threshold is disconnected for (0: no bans)."""
+    stream_reopens: int = 3
+    """Gossip sessions re-opened per peer within ``stream_reopen_window`` after a dead stream."""
+    stream_reopen_window: float = 60.0
 
     def __post_init__(self) -> None:
         if not self.d_low <= self.d <= self.d_high:
@@ -112,3 +127,5 @@ class GossipParams:
             raise ValueError(f"max_rpc_size must allow a max-size proof ({MAX_GOSSIP_RPC_SIZE})")
         if self.outbound_queue_bytes < self.max_rpc_size:
             raise ValueError("outbound_queue_bytes must hold at least one max-size RPC")
+        if self.retain_score < 0 or self.ban_duration < 0 or self.stream_reopen_window < 0:
+            raise ValueError("retain_score, ban_duration and stream_reopen_window must be >= 0")

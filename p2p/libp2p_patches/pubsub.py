@@ -13,11 +13,12 @@ from libp2p.abc import IHost
 from libp2p.custom_types import ValidatorFn
 from libp2p.peer.id import ID
 from libp2p.pubsub.pb import rpc_pb2
-from libp2p.pubsub.pubsub import Pubsub
 
+from .defences import DefendedPubsub, PubsubCounters
 from .params import GossipParams
 from .queues import BoundedRpcBuffer, PeerQueues
 from .router import Eth2GossipSub, Eth2MessageId
+from .scoring import Clock
 
 __all__ = [
     "Eth2Pubsub",
@@ -78,19 +79,6 @@ class Eth2TopicValidator(Protocol):
         ...
 
 
-@dataclasses.dataclass
-class PubsubCounters:
-    """What :class:`Eth2Pubsub` drops before or around a topic validator."""
-
-    not_admitted: int = 0
-    duplicates: int = 0
-    graylisted: int = 0
-    not_strict_no_sign: int = 0
-    validator_errors: int = 0
-    backpressure_waits: int = 0
-    backpressure_timeouts: int = 0
-
-
 class _IgnoreAll:
     """The validator of a topic whose real validator was removed (admits nothing)."""
 
@@ -130,8 +118,12 @@ def _never_raising(validator: ValidatorFn, is_async: bool, topic: str) -> Valida
     return safe_validator
 
 
-class Eth2Pubsub(Pubsub):
-    """``Pubsub`` for eth2: StrictNoSign, eth2 message-ids, three-outcome validation, bounds."""
+class Eth2Pubsub(DefendedPubsub):
+    """``Pubsub`` for eth2: StrictNoSign, eth2 message-ids, three-outcome validation, bounds.
+
+    The peer-facing defences (bans, graylist gate, oversize penalty, dead streams) are in
+    :class:`~.defences.DefendedPubsub`.
+    """
 
     def __init__(
         self,
@@ -139,6 +131,7 @@ class Eth2Pubsub(Pubsub):
         router: Eth2GossipSub,
         params: GossipParams,
         msg_id: Eth2MessageId,
+        clock: Clock = trio.current_time,
     ) -> None:
         super().__init__(
             host,
@@ -157,6 +150,7 @@ class Eth2Pubsub(Pubsub):
         self.counters = PubsubCounters()
         self.message_ids = msg_id
         self._eth2_validators: dict[str, Eth2TopicValidator] = {}
+        self._init_defences(clock)
 
     # -- validators ------------------------------------------------------------------------
 
@@ -198,15 +192,38 @@ class Eth2Pubsub(Pubsub):
     # -- scoring -----------------------------------------------------------------------------
 
     def penalize(self, peer_id: ID, topic: str) -> None:
-        """Count an invalid message against ``peer_id`` (a REJECT), unless it is us."""
-        scorer = self.gossipsub.scorer
-        if scorer is not None and peer_id != self.my_id:
-            scorer.on_invalid_message(peer_id, topic)
+        """Count an invalid message against ``peer_id`` (a REJECT), unless it is us.
+
+        A peer this takes below the graylist threshold is banned (``graylist_ban``).
+        """
+        if peer_id != self.my_id:
+            self.gossipsub.scorer.on_invalid_message(peer_id, topic)
+            self.after_penalty(peer_id, topic)
+
+    def defended_topics(self) -> list[str]:
+        """The eth2 topics (a peer's score on them decides its graylisting)."""
+        return [t for t, v in self._eth2_validators.items() if v is not _IGNORE_ALL]
 
     def score(self, peer_id: ID, topic: str) -> float:
-        """The router's current score of ``peer_id`` on ``topic`` (0.0 without a scorer)."""
+        """The router's current score of ``peer_id`` on ``topic``."""
+        return float(self.gossipsub.scorer.score(peer_id, [topic]))
+
+    def credit_delivery(self, peer_id: ID, topic: str) -> None:
+        """``peer_id`` was first to deliver a message ACCEPTed later (e.g. a parked proof)."""
+        if peer_id != self.my_id:
+            self.gossipsub.scorer.on_first_delivery(peer_id, topic)
+
+    def has_good_record(self, peer_id: ID, topic: str) -> bool:
+        """Whether ``peer_id`` has a record of valid deliveries on ``topic``.
+
+        It was first to deliver a message we ACCEPTed and its score is not below the gossip
+        threshold; the record outlives reconnects for ``retain_score`` seconds.
+        """
         scorer = self.gossipsub.scorer
-        return 0.0 if scorer is None else float(scorer.score(peer_id, [topic]))
+        deliveries = scorer.first_message_deliveries.get(peer_id)
+        if not deliveries or deliveries.get(topic, 0.0) < 1.0:
+            return False
+        return bool(scorer.score(peer_id, [topic]) >= scorer.params.gossip_threshold)
 
     # -- receiving ---------------------------------------------------------------------------
 
@@ -232,7 +249,7 @@ class Eth2Pubsub(Pubsub):
         # Checks that depend on more than (topic, data) come before the seen cache: the
         # message-id covers only those, so marking such a message seen would let a peer
         # pre-empt the valid copy of the same data.
-        if not local and scorer is not None and scorer.is_graylisted(forwarder, [topic]):
+        if not local and scorer.is_graylisted(forwarder, [topic]):
             self.counters.graylisted += 1
             return
         if len(msg.topicIDs) != 1 or _has_signing_fields(msg):
@@ -274,7 +291,7 @@ class Eth2Pubsub(Pubsub):
             result = ValidationResult.IGNORE
         scorer = self.gossipsub.scorer
         if result is ValidationResult.ACCEPT:
-            if scorer is not None and not local:
+            if not local:
                 scorer.on_first_delivery(forwarder, topic)
             await self.router.publish(forwarder, msg)
         elif result is ValidationResult.REJECT:

@@ -6,6 +6,8 @@ import collections
 import time
 from collections.abc import Callable, Iterable
 
+import trio
+from libp2p.custom_types import TProtocol
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import GossipSub
 from libp2p.pubsub.mcache import CacheEntry, MessageCache
@@ -20,6 +22,7 @@ from .params import (
     RECENT_DELIVERY_WINDOW,
     GossipParams,
 )
+from .scoring import Clock, RetainingScorer
 
 __all__ = ["Eth2GossipSub", "Eth2MessageCache", "Eth2MessageId"]
 
@@ -98,7 +101,12 @@ class Eth2MessageCache(MessageCache):
 class Eth2GossipSub(GossipSub):
     """``GossipSub`` with eth2 parameters and the router-side patches."""
 
-    def __init__(self, params: GossipParams, msg_id: Callable[[rpc_pb2.Message], bytes]) -> None:
+    def __init__(
+        self,
+        params: GossipParams,
+        msg_id: Callable[[rpc_pb2.Message], bytes],
+        clock: Clock = trio.current_time,
+    ) -> None:
         super().__init__(
             protocols=list(GOSSIP_PROTOCOLS),
             degree=params.d,
@@ -120,6 +128,9 @@ class Eth2GossipSub(GossipSub):
             pending_messages_ttl=0.0,
         )
         self.mcache = Eth2MessageCache(params.mcache_gossip, params.mcache_len, msg_id)
+        self.scorer: RetainingScorer = RetainingScorer(
+            params.score_params, params.retain_score, clock
+        )
         self._heartbeats = 0
         self._idontwant_at: dict[ID, collections.OrderedDict[bytes, int]] = {}
 
@@ -181,7 +192,12 @@ class Eth2GossipSub(GossipSub):
             if not ages:
                 del self._idontwant_at[peer_id]
 
+    def add_peer(self, peer_id: ID, protocol_id: TProtocol | None) -> None:
+        """A (re)connected peer's retained score applies again (``score_retention`` patch)."""
+        super().add_peer(peer_id, protocol_id)
+        self.scorer.on_connected(peer_id)
+
     def remove_peer(self, peer_id: ID) -> None:
-        """Also forget the peer's IDONTWANT ages."""
+        """Also forget the peer's IDONTWANT ages (its score is retained, see ``scorer``)."""
         super().remove_peer(peer_id)
         self._idontwant_at.pop(peer_id, None)

@@ -30,6 +30,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
+from typing import Final
 
 import trio
 
@@ -49,9 +50,12 @@ from .pending import AddResult, PendingProof, PendingProofQueue, authenticate_ea
 from .transport import NoTransport, Transport
 from .verdicts import ACCEPTED, LOCAL, Outcome, PipelineCounters, Verdict, VerdictEvent
 
-__all__ = ["ProofPipeline"]
+__all__ = ["RESERVED_SHARE", "ProofPipeline"]
 
 logger = logging.getLogger(__name__)
+
+RESERVED_SHARE: Final = 0.25
+"""Share of the validation queue (places and bytes) only trusted senders may take."""
 
 
 class ProofPipeline:
@@ -148,14 +152,20 @@ class ProofPipeline:
 
     # -- intake ------------------------------------------------------------------------------
 
-    def admit(self, size: int) -> bool:
-        """Take a place in the validation queue (False: full; the message is throttled)."""
+    def admit(self, size: int, *, trusted: bool = False) -> bool:
+        """Take a place in the validation queue (False: full; the message is throttled).
+
+        :data:`RESERVED_SHARE` of the places and bytes is kept for ``trusted`` senders (the
+        transport's peers with a record of valid deliveries): a flood from unknown senders can
+        fill the rest, never that share.
+        """
         config = self.config
         self.counters.received += 1
-        if (
-            self._queued >= config.max_queued_validations
-            or self._queued_bytes + size > config.max_queued_bytes
-        ):
+        places, room = config.max_queued_validations, config.max_queued_bytes
+        if not trusted:
+            places -= int(places * RESERVED_SHARE)
+            room -= int(room * RESERVED_SHARE)
+        if self._queued >= places or self._queued_bytes + size > room:
             self.counters.throttled += 1
             self.counters.record(Verdict(Outcome.IGNORE, "throttled"))
             return False
