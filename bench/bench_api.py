@@ -102,7 +102,8 @@ async def drive(args: argparse.Namespace, sizes: list[int]) -> None:
     process = await trio.lowlevel.open_process(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
-    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout is not None
+    assert process.stdin is not None
     url = (await process.stdout.receive_some()).decode().strip()
     chain = DevnetChain(SPEC)
     sedes = ProgressiveList(PROFILE.SignedExecutionProofEnvelope)

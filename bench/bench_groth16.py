@@ -102,7 +102,8 @@ def _words(data: bytes) -> list[int]:
 
 def _py_g1(data: bytes) -> Any:
     x, y = _words(data)
-    assert x < P and y < P
+    assert x < P
+    assert y < P
     pt = (opt.FQ(x), opt.FQ(y), opt.FQ.one())
     assert opt.is_on_curve(pt, opt.b)
     return pt

@@ -44,6 +44,11 @@ from eip8025_p2p.storage import NodeStorage
 MiB = 1024 * 1024
 
 
+def directory_mib(directory: str) -> float:
+    """Size of the files in ``directory``, in MiB."""
+    return sum(os.path.getsize(os.path.join(directory, n)) for n in os.listdir(directory)) / MiB
+
+
 def rss_mib() -> float:
     """Current resident set size of this process."""
     with open("/proc/self/status", encoding="ascii") as status:
@@ -96,15 +101,7 @@ async def run(args: argparse.Namespace, directory: str) -> None:
                 raise SystemExit(f"proof {seq} (slot {slot}) not stored: {verdict}")
             accepted += 1
             if (seq + 1) % (args.every * len(PROOF_TYPES)) == 0:
-                db = 0.0
-                if storage is not None:
-                    db = (
-                        sum(
-                            os.path.getsize(os.path.join(directory, name))
-                            for name in os.listdir(directory)
-                        )
-                        / MiB
-                    )
+                db = directory_mib(directory) if storage is not None else 0.0
                 print(
                     f"{slot:>6} {accepted:>7} {rss_mib():>8.0f} {peak_rss_mib():>9.0f}"
                     f" {db:>7.0f} {time.perf_counter() - started:>6.0f}",

@@ -2,6 +2,6 @@
 
 import sys
 
-from . import main
+from eip8025_cli import main
 
 sys.exit(main())

@@ -24,8 +24,8 @@ PROG = "eip8025 devnet"
 
 def register(subparsers: Any) -> None:
     """Add the ``devnet`` subcommand."""
-    from .flags import count, non_negative_seconds, positive_int
-    from .node import add_devnet_flags
+    from eip8025_cli.flags import count, non_negative_seconds, positive_int
+    from eip8025_cli.node import add_devnet_flags
 
     parser = subparsers.add_parser(
         "devnet",

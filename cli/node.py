@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from eip8025.prover import ProverIdentity
     from eip8025_p2p.node import NodeConfig, NodeEvent
 
-from .flags import (
+from eip8025_cli.flags import (
     add_spec_profile_flag,
     genesis_time,
     http_url,

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from eip8025.native_engine import NativeProofEngine
     from eip8025_spec_tests.groth16_fixtures import Groth16Case
 
-from .flags import add_spec_profile_flag, chain_id, proof_type_id
+from eip8025_cli.flags import add_spec_profile_flag, chain_id, proof_type_id
 
 __all__ = ["register"]
 

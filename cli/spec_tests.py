@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .flags import add_spec_profile_flag
+from eip8025_cli.flags import add_spec_profile_flag
 
 __all__ = ["register"]
 

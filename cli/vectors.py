@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .flags import add_spec_profile_flag
+from eip8025_cli.flags import add_spec_profile_flag
 
 __all__ = ["register"]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar, overload
 
+from ssz.exceptions import DeserializationError
 from ssz.sedes.boolean import Boolean
 from ssz.sedes.byte_vector import ByteVector
 from ssz.sedes.uint import UInt
@@ -175,7 +176,7 @@ def _decode_bitlist(sedes: ProgressiveBitList, data: Any, path: str) -> tuple[bo
     raw = _decode_hex(data, path)
     try:
         return tuple(sedes.deserialize(raw))
-    except Exception as exc:  # py-ssz / ours raise DeserializationError or ValueError
+    except (DeserializationError, ValueError) as exc:
         raise ApiJsonError(path, f"not an SSZ bitlist: {exc}") from None
 
 

@@ -153,7 +153,7 @@ class ExecutionProofStore:
             for sink in self.sinks:
                 try:
                     sink.on_payload_proven(record)
-                except Exception:  # a host callback must not break proof processing
+                except Exception:  # noqa: BLE001 - a host callback must not break proof processing
                     _log.exception("fork-choice sink %r failed for %s", sink, root.hex())
         return True
 

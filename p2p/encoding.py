@@ -80,7 +80,7 @@ def _decompress(data: bytes, bound: int) -> bytes:
         raise GossipDecodeError(f"announced {announced} bytes exceed {bound}")
     try:
         raw = bytes(cramjam.snappy.decompress_raw(data))
-    except Exception as exc:  # cramjam raises its own error types
+    except cramjam.DecompressionError as exc:
         raise GossipDecodeError(f"snappy decompression failed: {exc}") from None
     if len(raw) != announced:
         raise GossipDecodeError("snappy output length differs from its preamble")

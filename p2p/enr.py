@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import base58
 import coincurve
 import rlp
+import rlp.exceptions
 from eth_hash.auto import keccak
 
 from eip8025.containers import ENRForkID
@@ -105,7 +106,7 @@ class ENR:
             raise ENRError(f"record of {len(data)} bytes exceeds {MAX_ENR_SIZE}")
         try:
             items = rlp.decode(data)
-        except Exception as exc:  # rlp raises several error types
+        except rlp.exceptions.RLPException as exc:
             raise ENRError(f"invalid RLP: {exc}") from None
         if not isinstance(items, list) or len(items) < 2 or len(items) % 2:
             raise ENRError("a record is [signature, seq, k, v, ...]")
@@ -148,7 +149,7 @@ class ENR:
             public_key = coincurve.PublicKey(self.public_key)
             der = coincurve.ecdsa.cdata_to_der(coincurve.ecdsa.deserialize_compact(self.signature))
             valid = public_key.verify(der, digest, hasher=None)
-        except Exception:  # malformed key or signature
+        except ValueError:  # malformed key or signature
             valid = False
         if not valid:
             raise ENRError("record signature does not verify")

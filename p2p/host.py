@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Final
 
 import multiaddr
 import trio
@@ -35,9 +36,8 @@ from libp2p.stream_muxer.yamux.yamux import Yamux
 from libp2p.tools.anyio_service import background_trio_service
 
 from eip8025.containers import ENRForkID
-
-from .enr import ENR
-from .libp2p_patches import (
+from eip8025_p2p.enr import ENR
+from eip8025_p2p.libp2p_patches import (
     Eth2GossipSub,
     Eth2Pubsub,
     GossipParams,
@@ -45,7 +45,16 @@ from .libp2p_patches import (
     new_eth2_host,
 )
 
-__all__ = ["GossipNode", "create_host", "peer_id_from_secret", "secp256k1_key_pair"]
+__all__ = [
+    "CONNECT_TIMEOUT",
+    "GossipNode",
+    "create_host",
+    "peer_id_from_secret",
+    "secp256k1_key_pair",
+]
+
+CONNECT_TIMEOUT: Final = 10.0
+"""Seconds :meth:`GossipNode.connect` waits for a connection and the peer's pubsub stream."""
 
 
 def secp256k1_key_pair(secret: bytes) -> KeyPair:
@@ -147,17 +156,19 @@ class GossipNode:
             peers.append((peer_id, address, "outbound" if outbound else "inbound"))
         return peers
 
-    async def connect(
-        self, target: ENR | multiaddr.Multiaddr | str, *, timeout: float = 10.0
-    ) -> ID:
-        """Dial a peer by ENR or ``/ip4/../tcp/../p2p/..`` address; wait for its pubsub stream."""
+    async def connect(self, target: ENR | multiaddr.Multiaddr | str) -> ID:
+        """Dial a peer by ENR or ``/ip4/../tcp/../p2p/..`` address; wait for its pubsub stream.
+
+        Gives up after :data:`CONNECT_TIMEOUT` (``trio.TooSlowError``); a caller wanting less
+        wraps the call in its own cancel scope.
+        """
         if isinstance(target, ENR):
             address = target.multiaddr
             if address is None:
                 raise ValueError("the ENR has no IP / TCP address")
             target = address
         info = info_from_p2p_addr(multiaddr.Multiaddr(str(target)))
-        with trio.fail_after(timeout):
+        with trio.fail_after(CONNECT_TIMEOUT):
             await self.host.connect(info)
-            await self.pubsub.wait_for_peer(info.peer_id, timeout=timeout)
+            await self.pubsub.wait_for_peer(info.peer_id, timeout=CONNECT_TIMEOUT)
         return info.peer_id

@@ -61,11 +61,10 @@ from prometheus_client.registry import Collector
 
 from eip8025.containers import ExecutionProofBase
 from eip8025.engine import ProofEngine
-
-from .alerts import Alerts
-from .gossip_topic import ExecutionProofTopic
-from .host import GossipNode
-from .pipeline import PipelineCounters, VerdictEvent
+from eip8025_p2p.alerts import Alerts
+from eip8025_p2p.gossip_topic import ExecutionProofTopic
+from eip8025_p2p.host import GossipNode
+from eip8025_p2p.pipeline import PipelineCounters, VerdictEvent
 
 __all__ = ["InstrumentedProofEngine", "MetricsServer", "NodeMetrics", "scalar_counter_names"]
 

@@ -10,7 +10,7 @@ Usable from the command line (``eip8025 spec-tests PATH``) and from pytest
 (``tests/test_spec_vectors.py``).
 """
 
-from .layout import Case, discover_cases
-from .runner import CaseResult, Outcome, run_case, run_tree
+from eip8025_spec_tests.layout import Case, discover_cases
+from eip8025_spec_tests.runner import CaseResult, Outcome, run_case, run_tree
 
 __all__ = ["Case", "CaseResult", "Outcome", "discover_cases", "run_case", "run_tree"]

@@ -18,10 +18,16 @@ from eip8025.profiles import SpecProfile
 from eip8025.store import ExecutionProofStore
 from eip8025.testing import RecordingForkChoiceSink
 from eip8025.verification import SpecContext
-
-from .errors import CaseFailure
-from .formats import config_for_preset, field, hex_bytes, only_keys, parse_bytes, run_steps
-from .layout import Case, read_yaml
+from eip8025_spec_tests.errors import CaseFailure
+from eip8025_spec_tests.formats import (
+    config_for_preset,
+    field,
+    hex_bytes,
+    only_keys,
+    parse_bytes,
+    run_steps,
+)
+from eip8025_spec_tests.layout import Case, read_yaml
 
 __all__ = ["load_policy", "run_execution_proof_acceptance"]
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 from eip8025.profiles import DEFAULT_PROFILE, get_profile
-
-from .runner import Outcome, run_tree, summarize
+from eip8025_spec_tests.runner import Outcome, run_tree, summarize
 
 __all__ = ["run"]
 

@@ -17,9 +17,8 @@ from eip8025.chain import StaticStateView, ValidatorView
 from eip8025.config import MAINNET, MAINNET_CONFIG, MINIMAL, MINIMAL_CONFIG, SpecConfig
 from eip8025.hexbytes import HexError, parse_hex
 from eip8025.profiles import SpecProfile
-
-from .errors import CaseFailure, CaseSkip
-from .values import from_yaml, to_yaml
+from eip8025_spec_tests.errors import CaseFailure, CaseSkip
+from eip8025_spec_tests.values import from_yaml, to_yaml
 
 __all__ = [
     "ACCEPTANCE_HANDLER",

@@ -14,9 +14,8 @@ from typing import Any, Final
 
 from eip8025.config import DEFAULT_REGISTRY as _DEFAULT_REGISTRY
 from eip8025.config import ProofTypeInfo
-
-from .formats import ACCEPTANCE_HANDLER, hex_bytes
-from .vector_case import VectorCase
+from eip8025_spec_tests.formats import ACCEPTANCE_HANDLER, hex_bytes
+from eip8025_spec_tests.vector_case import VectorCase
 
 __all__ = ["acceptance_cases"]
 

@@ -14,10 +14,9 @@ from typing import Final
 from eip8025.bls import G2_POINT_AT_INFINITY
 from eip8025.containers import MAX_PROOF_SIZE
 from eip8025.profiles import SpecProfile
-
-from . import gen_gossip_2026_08, gen_gossip_2026_10
-from .formats import DECODE_MALFORMED, DECODE_TOO_LARGE
-from .gossip_builder import (
+from eip8025_spec_tests import gen_gossip_2026_08, gen_gossip_2026_10
+from eip8025_spec_tests.formats import DECODE_MALFORMED, DECODE_TOO_LARGE
+from eip8025_spec_tests.gossip_builder import (
     ALREADY_PROCESSED,
     BAD_SIGNATURE,
     BLOCK_A,
@@ -43,7 +42,7 @@ from .gossip_builder import (
     GossipCase,
     Scenario,
 )
-from .vector_case import VectorCase
+from eip8025_spec_tests.vector_case import VectorCase
 
 __all__ = ["COMMON_SCENARIOS", "PROFILE_SCENARIOS", "gossip_cases"]
 

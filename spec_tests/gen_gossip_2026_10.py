@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from eip8025.profiles import SpecProfile
-
-from .gossip_builder import (
+from eip8025_spec_tests.gossip_builder import (
     ALREADY_PROCESSED,
     BAD_SIGNATURE,
     BLOCK_A,

@@ -28,8 +28,8 @@ import struct
 from collections.abc import Callable
 from typing import Final
 
-from .formats import MOCK_HANDLER, MOCK_PROOF_FILE, PROOF_ENGINE_RUNNER, hex_bytes
-from .vector_case import VectorCase
+from eip8025_spec_tests.formats import MOCK_HANDLER, MOCK_PROOF_FILE, PROOF_ENGINE_RUNNER, hex_bytes
+from eip8025_spec_tests.vector_case import VectorCase
 
 __all__ = [
     "KIND_MOCK",

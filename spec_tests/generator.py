@@ -18,12 +18,17 @@ from pathlib import Path
 
 from eip8025.errors import Eip8025Error
 from eip8025.profiles import SpecProfile
-
-from .formats import ACCEPTANCE_HANDLER, FORK, GOSSIP_HANDLER, MOCK_HANDLER, PROOF_ENGINE_RUNNER
-from .gen_acceptance import acceptance_cases
-from .gen_gossip import gossip_cases
-from .gen_mock_proofs import mock_cases
-from .vector_case import PRESET, VectorCase
+from eip8025_spec_tests.formats import (
+    ACCEPTANCE_HANDLER,
+    FORK,
+    GOSSIP_HANDLER,
+    MOCK_HANDLER,
+    PROOF_ENGINE_RUNNER,
+)
+from eip8025_spec_tests.gen_acceptance import acceptance_cases
+from eip8025_spec_tests.gen_gossip import gossip_cases
+from eip8025_spec_tests.gen_mock_proofs import mock_cases
+from eip8025_spec_tests.vector_case import PRESET, VectorCase
 
 __all__ = ["GENERATED_HANDLER_DIRS", "Generated", "OutputExists", "build_cases", "generate"]
 

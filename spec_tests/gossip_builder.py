@@ -25,8 +25,7 @@ from eip8025.bls import MilagroBackend
 from eip8025.config import MINIMAL, MINIMAL_CONFIG
 from eip8025.containers import ExecutionProofEnvelopeBase, SignedExecutionProofEnvelopeBase
 from eip8025.profiles import SpecProfile
-
-from .formats import (
+from eip8025_spec_tests.formats import (
     GOSSIP_HANDLER,
     GOSSIP_TOPIC,
     MESSAGE_PREFIX,
@@ -35,7 +34,7 @@ from .formats import (
     hex_bytes,
     state_to_yaml,
 )
-from .vector_case import VectorCase
+from eip8025_spec_tests.vector_case import VectorCase
 
 __all__ = ["GossipCase", "Scenario", "payload_envelope"]
 

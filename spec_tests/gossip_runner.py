@@ -27,9 +27,8 @@ from eip8025_p2p.encoding import (
     decode_execution_proof,
     snappy_uncompressed_length,
 )
-
-from .errors import CaseFailure, CaseSkip
-from .formats import (
+from eip8025_spec_tests.errors import CaseFailure, CaseSkip
+from eip8025_spec_tests.formats import (
     DECODE_ERRORS,
     DECODE_MALFORMED,
     DECODE_TOO_LARGE,
@@ -43,8 +42,8 @@ from .formats import (
     run_steps,
     state_from_yaml,
 )
-from .layout import Case, read_snappy, read_yaml
-from .vector_engine import VERDICTS, VectorProofEngine, Verdict
+from eip8025_spec_tests.layout import Case, read_snappy, read_yaml
+from eip8025_spec_tests.vector_engine import VERDICTS, VectorProofEngine, Verdict
 
 __all__ = ["decode_message", "run_gossip_execution_proof"]
 

@@ -19,9 +19,8 @@ from eip8025.native import NativeError, Verifier, ZkVMKind
 from eip8025.native_engine import NativeProofEngine
 from eip8025.profiles import SpecProfile
 from eip8025.proof_engine_config import ProofEngineConfigError, load_proof_engine_config
-
-from .errors import CaseFailure
-from .formats import (
+from eip8025_spec_tests.errors import CaseFailure
+from eip8025_spec_tests.formats import (
     DECODE_ERRORS,
     MOCK_BACKENDS,
     MOCK_PROOF_FILE,
@@ -32,7 +31,7 @@ from .formats import (
     only_keys,
     parse_bytes,
 )
-from .layout import Case, read_snappy, read_yaml
+from eip8025_spec_tests.layout import Case, read_snappy, read_yaml
 
 __all__ = ["run_proof_engine_mock"]
 

@@ -15,15 +15,19 @@ from ssz.sedes.base import BaseSedes
 
 from eip8025.profiles import DEFAULT_PROFILE, SpecProfile
 from eip8025.ssz.sedes import decode
-
-from .acceptance_runner import run_execution_proof_acceptance
-from .errors import CaseFailure, CaseSkip
-from .formats import ACCEPTANCE_HANDLER, DECODE_ERRORS, GOSSIP_HANDLER, MOCK_HANDLER
-from .generic_types import GenericTypeUnknown, sedes_for_case
-from .gossip_runner import run_gossip_execution_proof
-from .layout import Case, discover_cases, discover_strays, read_snappy, read_yaml
-from .mock_proof_runner import run_proof_engine_mock
-from .values import from_yaml
+from eip8025_spec_tests.acceptance_runner import run_execution_proof_acceptance
+from eip8025_spec_tests.errors import CaseFailure, CaseSkip
+from eip8025_spec_tests.formats import (
+    ACCEPTANCE_HANDLER,
+    DECODE_ERRORS,
+    GOSSIP_HANDLER,
+    MOCK_HANDLER,
+)
+from eip8025_spec_tests.generic_types import GenericTypeUnknown, sedes_for_case
+from eip8025_spec_tests.gossip_runner import run_gossip_execution_proof
+from eip8025_spec_tests.layout import Case, discover_cases, discover_strays, read_snappy, read_yaml
+from eip8025_spec_tests.mock_proof_runner import run_proof_engine_mock
+from eip8025_spec_tests.values import from_yaml
 
 __all__ = [
     "RUNNERS",

@@ -8,7 +8,7 @@ from typing import Any
 
 import cramjam
 
-from .formats import FORK, dump_yaml
+from eip8025_spec_tests.formats import FORK, dump_yaml
 
 __all__ = ["VectorCase", "snappy"]
 

@@ -11,8 +11,7 @@ from eip8025 import containers
 from eip8025.acceptance import AcceptancePolicy, PolicyError
 from eip8025.forkchoice import on_execution_proof, on_validated_execution_proof
 from eip8025.gossip import GossipIgnore, GossipReason, validate_execution_proof_gossip
-
-from .factories import SLOT, World, make_world
+from tests.factories import SLOT, World, make_world
 
 
 def accept(world: World, proof_type: int, validator_index: int = 0) -> None:

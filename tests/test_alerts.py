@@ -16,8 +16,7 @@ from eip8025.verification import get_execution_proof
 from eip8025_p2p.alerts import Alerts
 from eip8025_p2p.metrics import InstrumentedProofEngine
 from eip8025_p2p.node.watchdog import Watchdog
-
-from .gossip_support import MAKER, network
+from tests.gossip_support import MAKER, network
 
 LOGGER = "eip8025.test.alerts"
 
@@ -55,7 +54,8 @@ async def test_an_engine_outage_is_reported_once(caplog: pytest.LogCaptureFixtur
                 verdict = await peer.pipeline.publish(MAKER.signed(1, proof_type, proof_type))
                 assert verdict.reason == "engine_unavailable"
         assert alerts.counts == {"engine_unavailable": 3}
-        assert len(caplog.records) == 1 and "gave no verdict" in caplog.records[0].getMessage()
+        assert len(caplog.records) == 1
+        assert "gave no verdict" in caplog.records[0].getMessage()
 
 
 def test_a_slow_engine_is_reported() -> None:

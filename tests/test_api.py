@@ -35,8 +35,7 @@ from eip8025_p2p.api import (
 from eip8025_p2p.encoding import PreparedMessage, execution_proof_topic
 from eip8025_p2p.node.submitter import ProofSubmitter
 from eip8025_p2p.pipeline import ProofPipeline
-
-from .gossip_support import CHAIN, MAKER, padded_fake_engine
+from tests.gossip_support import CHAIN, MAKER, padded_fake_engine
 
 SSZ = {"Content-Type": "application/octet-stream"}
 PROFILE = CHAIN.spec.config.profile
@@ -160,7 +159,8 @@ async def test_submit_stores_and_broadcasts_and_a_repeat_is_not_an_error() -> No
         )
         assert again.status_code == 200, again.text  # already processed: success, not rebroadcast
         assert len(backend.transport.broadcast_ids) == 2
-        assert server.counters()["accepted"] == 2 and server.counters()["known"] == 2
+        assert server.counters()["accepted"] == 2
+        assert server.counters()["known"] == 2
 
 
 async def test_one_bad_proof_among_good_ones() -> None:
@@ -175,7 +175,8 @@ async def test_one_bad_proof_among_good_ones() -> None:
         )
         assert response.status_code == 400
         error = response.json()
-        assert error["code"] == 400 and "1 of 3" in error["message"]
+        assert error["code"] == 400
+        assert "1 of 3" in error["message"]
         assert [f["index"] for f in error["failures"]] == [1]
         assert error["failures"][0]["message"].startswith("[REJECT] envelope_invalid:bad_signature")
         assert stored(backend, 2) == {1, 3}  # the good ones are accepted ...
@@ -226,7 +227,8 @@ async def test_content_type_and_size_bounds() -> None:
     async with api(config) as (_, _, client):
         proof = MAKER.signed(1, 1, 0)
         json_post = await client.post("/eth/v1/beacon/execution_proofs", json=[1])
-        assert json_post.status_code == 415 and json_post.json()["code"] == 415
+        assert json_post.status_code == 415
+        assert json_post.json()["code"] == 415
         untyped = await client.post("/eth/v1/beacon/execution_proofs", content=body(proof))
         assert untyped.status_code == 415
         two = await client.post(
@@ -234,7 +236,8 @@ async def test_content_type_and_size_bounds() -> None:
             content=body(proof, MAKER.signed(1, 2, 1)),
             headers=SSZ,
         )
-        assert two.status_code == 413 and "at most 1" in two.json()["message"]
+        assert two.status_code == 413
+        assert "at most 1" in two.json()["message"]
         huge = await client.post(
             "/eth/v1/beacon/execution_proofs", content=bytes(6 * MiB), headers=SSZ
         )
@@ -357,7 +360,8 @@ async def test_get_proofs_of_a_block_as_json_and_ssz() -> None:
             response = await client.get(f"/eth/v1/beacon/execution_proofs/{block_id}")
             assert response.status_code == 200, block_id
             document = response.json()
-            assert document["finalized"] is False and document["execution_optimistic"] is False
+            assert document["finalized"] is False
+            assert document["execution_optimistic"] is False
             data = document["data"]
             assert [d["proof_type"] for d in data] == ["1", "2"]  # quoted, by type
             assert data[0]["beacon_block_root"] == root
@@ -371,7 +375,8 @@ async def test_get_proofs_of_a_block_as_json_and_ssz() -> None:
         empty = await client.get("/eth/v1/beacon/execution_proofs/2")
         assert empty.json()["data"] == []
         unknown = await client.get("/eth/v1/beacon/execution_proofs/0x" + "ab" * 32)
-        assert unknown.status_code == 404 and unknown.json()["code"] == 404
+        assert unknown.status_code == 404
+        assert unknown.json()["code"] == 404
         future = await client.get("/eth/v1/beacon/execution_proofs/99")
         assert future.status_code == 404
         bad = await client.get("/eth/v1/beacon/execution_proofs/latest")
@@ -384,7 +389,8 @@ async def test_get_proofs_of_a_block_as_json_and_ssz() -> None:
 async def test_node_endpoints() -> None:
     async with api() as (backend, _, client):
         identity = (await client.get("/eth/v1/node/identity")).json()["data"]
-        assert identity["peer_id"] == "16Uiu2HAmTest" and identity["enr"] == "enr:-test"
+        assert identity["peer_id"] == "16Uiu2HAmTest"
+        assert identity["enr"] == "enr:-test"
         assert identity["metadata"]["seq_number"] == "7"
         assert identity["discovery_addresses"] == []
         peers = (await client.get("/eth/v1/node/peers")).json()
@@ -415,9 +421,11 @@ async def test_node_endpoints() -> None:
         version = (await client.get("/eth/v1/node/version")).json()["data"]["version"]
         assert version.startswith("eip8025/v")
         v2 = (await client.get("/eth/v2/node/version")).json()["data"]["beacon_node"]
-        assert v2["name"] == "eip8025" and v2["code"] == "E8"
+        assert v2["name"] == "eip8025"
+        assert v2["code"] == "E8"
         missing = await client.get("/eth/v1/node/nothing")
-        assert missing.status_code == 404 and missing.json() == {
+        assert missing.status_code == 404
+        assert missing.json() == {
             "code": 404,
             "message": "Not Found",
         }
@@ -474,7 +482,8 @@ async def test_event_stream_shows_verdicts_and_proven_payloads() -> None:
 async def test_event_stream_refuses_unknown_topics() -> None:
     async with api() as (_, _, client):
         response = await client.get("/eth/v1/events?topics=head,execution_proof")
-        assert response.status_code == 400 and "head" in response.json()["message"]
+        assert response.status_code == 400
+        assert "head" in response.json()["message"]
         assert (await client.get("/eth/v1/events")).status_code == 400
 
 
@@ -503,8 +512,10 @@ async def test_submitter_retries_then_fails_clearly() -> None:
     async with api(backend=backend) as (_, server, _):
         submitter = ProofSubmitter(server.url or "", attempts=3, backoff=0.01)
         (result,) = await submitter.submit([MAKER.signed(1, 1, 0)])
-        assert result.result == "failed" and result.attempts == 3
-        assert result.message is not None and "HTTP 503" in result.message
+        assert result.result == "failed"
+        assert result.attempts == 3
+        assert result.message is not None
+        assert "HTTP 503" in result.message
         backend.ready = True
         (again,) = await submitter.submit([MAKER.signed(1, 1, 0)])
         assert again.result == "submitted"
@@ -516,4 +527,5 @@ async def test_submitter_without_a_server() -> None:
         port = sock.getsockname()[1]
     submitter = ProofSubmitter(f"http://127.0.0.1:{port}", attempts=2, backoff=0.01)
     (result,) = await submitter.submit([MAKER.signed(1, 1, 0)])
-    assert result.result == "failed" and "ConnectError" in (result.message or "")
+    assert result.result == "failed"
+    assert "ConnectError" in (result.message or "")

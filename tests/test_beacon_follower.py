@@ -71,9 +71,8 @@ from eip8025_p2p.beacon import (
 )
 from eip8025_p2p.devchain import DevBlock, DevnetChain, DevnetSpec, interop_privkey
 from eip8025_p2p.enr import ENR
-
-from .beacon_double import BeaconNodeDouble
-from .gossip_support import CHAIN
+from tests.beacon_double import BeaconNodeDouble
+from tests.gossip_support import CHAIN
 
 AUTOJUMP = 0.05
 """MockClock autojump threshold: virtual time jumps once every task waits (real I/O on loopback
@@ -241,7 +240,8 @@ async def test_follows_blocks_and_payloads_and_a_proof_verifies_end_to_end(
         assert (status.head_root, status.head_slot) == (CHAIN.block(5).root, 5)
         assert (status.finalized_epoch, status.finalized_root) == (0, bytes(32))
         assert (status.fork_digest, status.earliest_available_slot) == (CHAIN.fork_digest, 0)
-        assert follower.status.connected and follower.status.health() == 200
+        assert follower.status.connected
+        assert follower.status.health() == 200
         assert double.requests["validators"] == 1  # slots 0..5 are all epoch 0
 
 
@@ -252,7 +252,8 @@ async def test_validators_are_fetched_once_per_epoch(clock: MockClock) -> None:
         await s.recorder.until(lambda: s.follower.status.head_slot == 17)
         assert double.requests["validators"] == 3
         state = s.follower.view.block_state(CHAIN.block(17).root)
-        assert state is not None and state.validator_count() == CHAIN.spec.validator_count
+        assert state is not None
+        assert state.validator_count() == CHAIN.spec.validator_count
 
 
 async def test_finality_prunes_the_view_and_reports_the_dropped_roots(clock: MockClock) -> None:
@@ -290,7 +291,8 @@ async def test_reorg_adds_the_new_branch_reports_it_and_the_new_head_is_provable
         validate(s.follower, sign_proof(fork, proof_type=1, validator_index=0))
         [child] = double.advance(1)
         await s.recorder.until(lambda: child.root in s.recorder.payloads)
-        assert len(s.recorder.reorgs) == 1 and child.header.parent_root == fork.root
+        assert len(s.recorder.reorgs) == 1
+        assert child.header.parent_root == fork.root
 
 
 async def test_blocks_beyond_the_cap_are_evicted_oldest_first(clock: MockClock) -> None:
@@ -323,13 +325,16 @@ async def test_pre_gloas_chain_follows_head_and_validators_and_says_so_once(
         double.advance(2)
         await s.recorder.until(lambda: s.follower.status.head_slot == 5)
         state = s.follower.view.block_state(CHAIN.block(5).root)
-        assert state is not None and state.validator_count() == CHAIN.spec.validator_count
+        assert state is not None
+        assert state.validator_count() == CHAIN.spec.validator_count
         assert state.fork.current_version == bytes.fromhex("06000001")  # Fulu
         assert state.bid_blob_kzg_commitments == ()
         assert s.recorder.payloads == []
-        assert double.requests["envelope"] == 0 and double.requests["block"] == 0
+        assert double.requests["envelope"] == 0
+        assert double.requests["block"] == 0
         said = infos_of(caplog, "before Gloas")
-        assert len(said) == 1 and "fulu" in said[0]
+        assert len(said) == 1
+        assert "fulu" in said[0]
         fulu = bytes.fromhex("06000001")
         assert s.follower.fork_digest == compute_fork_digest(
             fulu, CHAIN.genesis_validators_root, (0, 9)
@@ -353,7 +358,8 @@ async def test_node_refusing_the_payload_topic_still_gives_payloads(
         await s.recorder.until(lambda: second.root in s.recorder.payloads)
         assert first.root in s.recorder.payloads  # fetched when its child arrived
         [warning] = warnings_of(caplog)
-        assert "refused the event topics" in warning and "execution_payload" in warning
+        assert "refused the event topics" in warning
+        assert "execution_payload" in warning
 
 
 async def test_envelopes_with_the_eip8282_fields_are_read_too(clock: MockClock) -> None:
@@ -385,12 +391,15 @@ async def test_syncing_node_is_reported_until_it_is_synced(clock: MockClock) -> 
     double.syncing = True
     async with following(double) as s:
         status = s.follower.status
-        assert status.connected and status.syncing and status.health() == 206
+        assert status.connected
+        assert status.syncing
+        assert status.health() == 206
         assert status.sync_distance == 5
         double.syncing = False
         double.advance(1)
         await s.recorder.until(lambda: not s.follower.status.syncing)
-        assert s.follower.status.head_slot == 1 and s.follower.status.health() == 200
+        assert s.follower.status.head_slot == 1
+        assert s.follower.status.health() == 200
         assert [status.syncing for status in s.recorder.statuses] == [True, False]
 
 
@@ -417,8 +426,10 @@ async def test_beacon_node_away_and_back_reconnects_and_catches_up(
         for block in missed:
             assert s.follower.view.payload_envelope(block.root) == block.payload_envelope
         status = s.follower.status
-        assert status.outages == 1 and status.head_slot == 5
-        assert status.last_error is not None and status.since > connected_since
+        assert status.outages == 1
+        assert status.head_slot == 5
+        assert status.last_error is not None
+        assert status.since > connected_since
         [warning] = warnings_of(caplog)  # one line for the whole outage
         assert "reconnecting with backoff" in warning
         assert len(infos_of(caplog, "is back after")) == 1
@@ -433,7 +444,8 @@ async def test_failing_node_is_an_outage_until_it_answers(clock: MockClock) -> N
     async with following(double, start=False) as s:
         await s.recorder.until(lambda: bool(s.recorder.statuses))
         status = s.follower.status
-        assert not status.connected and status.last_error is not None
+        assert not status.connected
+        assert status.last_error is not None
         assert "HTTP 503" in status.last_error
         double.failing = None
         await s.recorder.until(lambda: s.follower.status.connected)
@@ -450,7 +462,8 @@ async def test_stalled_event_stream_is_detected_and_reopened(
         missed = double.advance(2)  # the stalled stream does not carry these
         await s.recorder.until(lambda: missed[-1].root in s.recorder.payloads)
         assert double.streams_opened == 2
-        assert s.follower.status.head_slot == 3 and s.follower.status.connected
+        assert s.follower.status.head_slot == 3
+        assert s.follower.status.connected
         [warning] = warnings_of(caplog)
         assert "stalled" in warning
 
@@ -463,18 +476,21 @@ async def test_quiet_chain_keeps_its_event_stream(clock: MockClock) -> None:
         probes = double.requests["header"]
         await trio.sleep(10 * 12.0 + 1)  # virtual: ten silence timeouts, no new block
         assert double.requests["header"] - probes == 10  # the watchdog asked for the head
-        assert double.streams_opened == 1 and s.follower.status.connected
+        assert double.streams_opened == 1
+        assert s.follower.status.connected
 
 
 async def test_a_node_on_another_chain_after_a_restart_is_refused(clock: MockClock) -> None:
     double = BeaconNodeDouble(CHAIN)
     errors: list[BaseException] = []
+    refused = trio.Event()
 
     async def run(*, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
         try:
             await follower.run(task_status=task_status)
         except ChainMismatch as exc:
             errors.append(exc)
+            refused.set()
 
     async with trio.open_nursery() as nursery:
         url = await double.start(nursery)
@@ -485,8 +501,7 @@ async def test_a_node_on_another_chain_after_a_restart_is_refused(clock: MockClo
         other.port = double.port
         await other.start(nursery)
         with trio.fail_after(3600):
-            while not errors:
-                await trio.sleep(1)
+            await refused.wait()
         nursery.cancel_scope.cancel()
     assert "refusing to mix two chains" in str(errors[0])
 
@@ -536,14 +551,19 @@ async def test_client_reads_what_a_real_beacon_node_sent(clock: MockClock) -> No
             None,
         )
         fork_id = ENR.from_text((await c.identity()).enr).fork_id
-        assert fork_id is not None and fork_id.fork_digest == chain.fork_digest(0)  # Lodestar's
+        assert fork_id is not None
+        assert fork_id.fork_digest == chain.fork_digest(0)
         header = await c.header(root)
-        assert header is not None and header.header.hash_tree_root() == root
+        assert header is not None
+        assert header.header.hash_tree_root() == root
         block = await c.block(root)
-        assert block is not None and (block.version, block.bid) == ("bellatrix", None)
-        assert block.slot == header.slot and block.parent_root == header.parent_root
+        assert block is not None
+        assert (block.version, block.bid) == ("bellatrix", None)
+        assert block.slot == header.slot
+        assert block.parent_root == header.parent_root
         validators = await c.validators(state_root)
-        assert validators is not None and len(validators) == 64
+        assert validators is not None
+        assert len(validators) == 64
         assert [v.pubkey for v in validators[:8]] == [v.pubkey for v in CHAIN.validators]
         assert (await c.finality_checkpoints()).finalized.epoch == 0
         assert not (await c.syncing()).is_syncing
@@ -598,7 +618,8 @@ def test_api_json_round_trips_the_gloas_containers() -> None:
     for value in values:
         text = json.dumps(to_api_json(value))
         decoded = from_api_json(type(value), json.loads(text))
-        assert decoded == value and decoded.hash_tree_root() == value.hash_tree_root()
+        assert decoded == value
+        assert decoded.hash_tree_root() == value.hash_tree_root()
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,7 @@ from py_ecc.fields import optimized_bn128_FQ2 as OFQ2
 from py_ecc.fields import optimized_bn128_FQ12 as OFQ12
 
 from eip8025 import _native
-
-from .conftest import SHARED
+from tests.conftest import SHARED
 
 FIXTURES = SHARED / "fixtures" / "groth16"
 
@@ -931,7 +930,8 @@ def fp12_pow(x: bytes, e: int) -> bytes:
 
 
 def pair(g1: bytes, g2: bytes) -> bytes:
-    assert len(g1) == 64 and len(g2) == 128
+    assert len(g1) == 64
+    assert len(g2) == 128
     return g1 + g2
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 KEY0 = "0:0x" + "0" * 63 + "1"  # a valid BLS key that is not validator 0's
 ROOT = "0x" + "00" * 32

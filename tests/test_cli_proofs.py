@@ -8,8 +8,7 @@ import pytest
 
 from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025_cli import main as cli_main
-
-from .factories import make_payload
+from tests.factories import make_payload
 
 
 def _request_file(tmp_path: Path) -> Path:
@@ -122,7 +121,8 @@ def test_bad_inputs_exit_2_with_one_line(
         == 2
     )
     errors = capsys.readouterr().err.splitlines()
-    assert len(errors) == 2 and all("error:" in e for e in errors)
+    assert len(errors) == 2
+    assert all("error:" in e for e in errors)
     with pytest.raises(SystemExit) as info:
         cli_main(["verify", "--proof-type", "300", "--proof", "x", "--root", "0x00"])
     assert info.value.code == 2

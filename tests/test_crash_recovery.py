@@ -46,8 +46,7 @@ from eip8025_p2p.node.events import (
 )
 from eip8025_p2p.node.faults import forge_proofs
 from eip8025_p2p.pipeline import ProofPipeline
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 SECONDS_PER_SLOT = 2
 PROOF_TYPES = (1, 2, 3, 5, 6)
@@ -107,7 +106,7 @@ async def node_process(
     command += ["--arrival-jitter", "0", "--proof-types", ",".join(map(str, PROOF_TYPES))]
     command += ["--stateless-validation", "--proof-generation", "--validator-keys", key]
     command += ["--generate-proof-types", ",".join(map(str, NODE_PROVES)), "--peers", peer]
-    with open(log, "ab") as stderr:
+    with open(log, "ab") as stderr:  # noqa: ASYNC230 - a local log file, opened once
         process = await trio.lowlevel.open_process(
             command, stdout=subprocess.PIPE, stderr=stderr, cwd=REPO
         )
@@ -211,7 +210,8 @@ async def test_state_survives_sigkill_mid_slot(tmp_path: Path) -> None:
             await injector.send(ready, valid, invalid)
             stored = await first.wait_for(verdict_for(VALID_FROM_PEER))
             rejected = await first.wait_for(verdict_for(INVALID_FROM_PEER))
-            assert isinstance(stored, VerdictReport) and stored.stored, stored
+            assert isinstance(stored, VerdictReport), stored
+            assert stored.stored, stored
             assert isinstance(rejected, VerdictReport), rejected
             invalid_verdict = ("reject", GossipReason.PROOF_INVALID.value)
             assert (rejected.outcome, rejected.reason) == invalid_verdict
@@ -252,7 +252,8 @@ async def test_state_survives_sigkill_mid_slot(tmp_path: Path) -> None:
             await injector.send(ready, valid, invalid)
             again_valid = await second.wait_for(verdict_for(VALID_FROM_PEER))
             again_invalid = await second.wait_for(verdict_for(INVALID_FROM_PEER))
-            assert isinstance(again_valid, VerdictReport) and isinstance(
+            assert isinstance(again_valid, VerdictReport)
+            assert isinstance(
                 again_invalid, VerdictReport
             )
             assert (again_valid.outcome, again_valid.reason) == (

@@ -48,7 +48,8 @@ def assert_children_gone(data: dict[str, Any]) -> None:
             assert node["pid"] is None
             continue
         assert node["returncode"] == 0, name
-        assert node["done"] is not None and node["done"]["name"] == name
+        assert node["done"] is not None
+        assert node["done"]["name"] == name
         with pytest.raises(ProcessLookupError):
             os.kill(node["pid"], 0)
 
@@ -77,7 +78,8 @@ def test_plan_assigns_faults_to_the_last_provers() -> None:
     ]
     assert len({p.peer_id for p in plans}) == len(plans)
     config = DevnetConfig(byzantine_provers=1, offline_provers=2)
-    assert config.honest_provers == 2 and not config.acceptance_possible
+    assert config.honest_provers == 2
+    assert not config.acceptance_possible
     assert DevnetConfig(offline_provers=2).acceptance_possible
 
 
@@ -106,7 +108,8 @@ def test_bad_flags_exit_2(
         code = int(exc.code or 0)
     err = capsys.readouterr().err.splitlines()
     assert code == 2
-    assert err[-1].startswith("eip8025 devnet: error: ") and message in err[-1]
+    assert err[-1].startswith("eip8025 devnet: error: ")
+    assert message in err[-1]
 
 
 def test_config_check_refuses_more_provers_than_validators() -> None:
@@ -128,9 +131,11 @@ def test_devnet_every_verifier_accepts_every_payload(tmp_path: Path) -> None:
         assert state["root"] == expected_root(data, slot)
         assert sorted(state["accepted"]) == ["verifier-0", "verifier-1"]
         for line in state["accepted"].values():  # the verifiers' own acceptance lines
-            assert line["event"] == "accepted" and line["slot"] == slot
+            assert line["event"] == "accepted"
+            assert line["slot"] == slot
             assert line["root"] == state["root"]
-            assert len(line["proof_types"]) == 3 and set(line["proof_types"]) <= {1, 2, 3, 5, 6}
+            assert len(line["proof_types"]) == 3
+            assert set(line["proof_types"]) <= {1, 2, 3, 5, 6}
             assert 0 <= line["latency"] < 3
         assert {t: len(v) for t, v in state["valid"].items()} == {
             t: 2 for t in ("1", "2", "3", "5", "6")

@@ -24,7 +24,8 @@ def test_parses_and_verifies_the_eip778_example() -> None:
     assert record.node_id.hex() == (
         "a448f24c6d18e575453db13171562b71999873db5b286df957af199ec94617f7"
     )
-    assert record.eproof is None and not record.is_eproof_aware
+    assert record.eproof is None
+    assert not record.is_eproof_aware
 
 
 def test_creating_the_eip778_example_reproduces_it() -> None:
@@ -40,7 +41,8 @@ def test_eproof_round_trip_and_libp2p_identity() -> None:
     record = ENR.create(key, seq=7, ip="127.0.0.1", tcp=9000, fork_id=fork_id, eproof=1)
     parsed = ENR.from_text(record.to_text())
     assert parsed == record
-    assert parsed.is_eproof_aware and parsed.eproof == 1
+    assert parsed.is_eproof_aware
+    assert parsed.eproof == 1
     assert parsed.fork_id == fork_id
     expected_peer = ID.from_pubkey(Secp256k1PrivateKey.new(key).get_public_key())
     assert parsed.peer_id == expected_peer.to_base58()

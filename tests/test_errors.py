@@ -55,10 +55,11 @@ def test_decode_errors_are_ours_and_still_what_callers_caught() -> None:
 
     with pytest.raises(SSZDecodeError) as caught:
         DEFAULT_PROFILE.SignedExecutionProofEnvelope.decode_bytes(b"\x01\x02")
-    assert isinstance(caught.value, Eip8025Error) and isinstance(caught.value, DeserializationError)
-    with pytest.raises(DecodeError):
-        from eip8025.groth16 import G1Point
+    assert isinstance(caught.value, Eip8025Error)
+    assert isinstance(caught.value, DeserializationError)
+    from eip8025.groth16 import G1Point
 
+    with pytest.raises(DecodeError):
         G1Point.decode(b"\x00")
     assert issubclass(DecodeError, ValueError)
 

@@ -17,8 +17,7 @@ from eip8025.forkchoice import on_validated_execution_proof
 from eip8025.gossip import GossipIgnore, GossipReason, GossipReject, validate_execution_proof_gossip
 from eip8025.profiles import PROFILES, SpecProfile
 from eip8025.verification import EnvelopeCheck, SpecContext
-
-from .factories import BLS, World, h, make_payload, make_world, privkey
+from tests.factories import BLS, World, h, make_payload, make_world, privkey
 
 
 class CountingBLS(MilagroBackend):

@@ -27,8 +27,7 @@ from eip8025_p2p.pipeline import (
     PipelineConfig,
     ProofPipeline,
 )
-
-from .gossip_support import CHAIN, MAKER, PROOF_TYPES, Peer, network
+from tests.gossip_support import CHAIN, MAKER, PROOF_TYPES, Peer, network
 
 DEADLINE = 15.0
 MiB = 1024 * 1024
@@ -87,7 +86,8 @@ async def test_valid_proof_is_accepted_and_stored_by_every_host() -> None:
             await wait(peer.pipeline, lambda p=peer: stored(p) == 1)
             assert peer.pipeline.counters.count(Outcome.ACCEPT, "accepted", 1) == 1
             assert peer.store.proofs(CHAIN.block(1).root) == {1: envelope.message}
-        assert stored(peers[0]) == 1 and peers[0].pipeline.counters.published == 1
+        assert stored(peers[0]) == 1
+        assert peers[0].pipeline.counters.published == 1
 
 
 async def test_invalid_signature_is_rejected_at_the_first_hop_and_not_forwarded() -> None:
@@ -181,7 +181,8 @@ async def test_pending_proof_expires_as_ignore() -> None:
         assert receiver.pipeline.counters.count("ignore", "pending_expired", 1) == 1
         assert len(receiver.pipeline.pending) == 0
         assert not receiver.node.pubsub.is_seen(msg_id(receiver, data))  # a later copy may retry
-        assert receiver.import_block(3) and stored(receiver) == 0
+        assert receiver.import_block(3)
+        assert stored(receiver) == 0
 
 
 # -- hostile or broken input -----------------------------------------------------------------

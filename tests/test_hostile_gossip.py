@@ -45,9 +45,8 @@ from eip8025_p2p.libp2p_patches import (
     new_eth2_host,
 )
 from eip8025_p2p.pipeline import Outcome, PipelineConfig
-
-from .gossip_support import CHAIN, MAKER, PROOF_TYPES, Peer, make_peer, network
-from .test_hostile_connections import host_factory
+from tests.gossip_support import CHAIN, MAKER, PROOF_TYPES, Peer, make_peer, network
+from tests.test_hostile_connections import host_factory
 
 DEADLINE = 15.0
 BAN = 30.0
@@ -70,7 +69,7 @@ def clock() -> MockClock:
 async def eventually(predicate: Callable[[], bool], timeout: float = DEADLINE) -> bool:
     """Whether ``predicate()`` holds within ``timeout`` (checked every 10 ms)."""
     with trio.move_on_after(timeout):
-        while not predicate():
+        while not predicate():  # noqa: ASYNC110 - no event exists for this state
             await trio.sleep(0.01)
         return True
     return False
@@ -140,7 +139,8 @@ async def test_graylist_ban(
         assert await eventually(lambda: bad not in victim.node.host.get_connected_peers())
         assert bad not in pubsub.peers
     bans = [r for r in caplog.records if r.levelno == logging.WARNING and "banning" in r.message]
-    assert len(bans) == 2 and all(bad.to_base58() in r.getMessage() for r in bans)
+    assert len(bans) == 2
+    assert all(bad.to_base58() in r.getMessage() for r in bans)
 
 
 # -- dead_streams ----------------------------------------------------------------------------
@@ -237,7 +237,8 @@ async def test_flood_from_unknown_peers_does_not_keep_a_good_peer_out() -> None:
     good = ID.from_base58("16Uiu2HAmHq1gZRNmQh1WQecnp3qYXpcRVN2ynHjGDyBmN6kfcxwz")
     async with peer.node.running(), peer.pipeline.running(), peer.topic.running():
         await pubsub.push_msg(good, proof(1, 0))  # its record: one valid proof delivered first
-        assert peer.pipeline.counters.stored == 1 and pubsub.has_good_record(good, topic)
+        assert peer.pipeline.counters.stored == 1
+        assert pubsub.has_good_record(good, topic)
         held = []  # a flood from unknown peers, admitted and waiting for validation
         for index in range(8):
             prepared = await peer.topic.prepare(flooder(index), proof(2, index % 7, bad=True))
@@ -266,7 +267,8 @@ async def test_a_parked_proof_accepted_later_counts_as_a_valid_delivery() -> Non
     msg = rpc_pb2.Message(data=encode_execution_proof(signed, PROFILE), topicIDs=[topic])
     async with peer.node.running(), peer.pipeline.running(), peer.topic.running():
         await pubsub.push_msg(early, msg)
-        assert peer.pipeline.counters.stored == 0 and not pubsub.has_good_record(early, topic)
+        assert peer.pipeline.counters.stored == 0
+        assert not pubsub.has_good_record(early, topic)
         peer.import_block(2)
         with trio.fail_after(DEADLINE):
             await peer.pipeline.wait_until(lambda: peer.pipeline.counters.stored == 1)

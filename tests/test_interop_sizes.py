@@ -15,9 +15,8 @@ from eip8025.prover import ProverIdentity
 from eip8025_p2p.devchain import interop_privkey
 from eip8025_p2p.encoding import encode_execution_proof
 from eip8025_p2p.gossip_topic import JS_LIBP2P_MAX_RPC_SIZE
-
-from .gossip_support import MAKER, network
-from .test_node import make_node, node_config
+from tests.gossip_support import MAKER, network
+from tests.test_node import make_node, node_config
 
 
 async def test_rpc_size_is_the_protobuf_size_on_the_wire() -> None:

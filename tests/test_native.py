@@ -27,8 +27,7 @@ import eip8025
 from eip8025 import _native, containers, native
 from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.ssz import merkle
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 INCLUDE = REPO / "csrc" / "include"
 DOUBLES = REPO / "tests" / "native_double"
@@ -210,7 +209,8 @@ def test_status_codes_match_the_ere_abi() -> None:
     }
     assert {s.value: s.name for s in native.Status} == _native.STATUS_NAMES
     assert (native.ZkVMKind.OPENVM, native.ZkVMKind.SP1, native.ZkVMKind.ZISK) == (0, 1, 2)
-    assert native.ZkVMKind.MOCK == 0x100 and native.ZkVMKind.ZKBOOST_MOCK == 0x101
+    assert native.ZkVMKind.MOCK == 0x100
+    assert native.ZkVMKind.ZKBOOST_MOCK == 0x101
     assert _native.ABI_VERSION == native.ABI_VERSION == 1
     assert _native.ERE_VERIFIER_SYMBOLS == (
         "ere_verifier_new",
@@ -253,7 +253,8 @@ def test_mock_round_trip_and_format() -> None:
     assert "NOT a proof system" in repr(verifier)
     pi = public_input()
     proof, public_values = prover.prove(pi)
-    assert public_values == pi and len(pi) == 43
+    assert public_values == pi
+    assert len(pi) == 43
     assert len(proof) == _native.MOCK_DEFAULT_PROOF_SIZE == 131072
     assert proof[:16] == b"EIP8025MOCK!NOZK"
     assert int.from_bytes(proof[16:18], "little") == 1
@@ -319,7 +320,8 @@ def test_mock_error_message_names_the_backend_and_status() -> None:
         _native.Verifier(MOCK, VK).verify(b"junk")
     assert info.value.code == _native.ERR_DECODE_PROOF
     assert info.value.library is None
-    assert "DECODE_PROOF (4)" in str(info.value) and "built-in mock" in str(info.value)
+    assert "DECODE_PROOF (4)" in str(info.value)
+    assert "built-in mock" in str(info.value)
 
 
 def test_mock_proof_sizes() -> None:
@@ -346,9 +348,9 @@ def test_mock_rejects_bad_inputs_kinds_and_vks() -> None:
     for kind in (0, 1, 2, 3, 0xFF, 0x102):
         assert status_of(lambda k=kind: _native.Verifier(k, VK)) == "BAD_KIND"
         assert status_of(lambda k=kind: _native.Prover(k, VK)) == "BAD_KIND"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="kind must be in"):
         _native.Verifier(2**32, VK)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="kind must be in"):
         _native.Verifier(-1, VK)
     with pytest.raises(TypeError):
         _native.Verifier("mock", VK)  # type: ignore[arg-type]
@@ -375,7 +377,8 @@ def test_zkboost_mock_reproduces_zkboost_v07() -> None:
     proof, public_values = prover.prove(pi)
     expected = hashlib.sha256(root + b"\x01").digest()
     assert public_values == expected == native.zkboost_mock_public_values(root)
-    assert len(proof) == 131072 and proof[:32] == expected
+    assert len(proof) == 131072
+    assert proof[:32] == expected
     assert proof[32:] != bytes(len(proof) - 32)  # zkboost fills the tail with random bytes
     verifier = _native.Verifier(ZKBOOST, b"any vk is ignored")
     assert verifier.verify(proof) == expected
@@ -385,9 +388,9 @@ def test_zkboost_mock_reproduces_zkboost_v07() -> None:
     failed = _native.Prover(ZKBOOST, b"", proof_size=32).prove(public_input(9, ok=False))
     assert failed[1] == native.zkboost_mock_public_values(root, successful_validation=False)
     assert failed[0] == failed[1]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="proof_size of the zkboost-mock prover"):
         _native.Prover(ZKBOOST, b"", proof_size=31)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be 32 bytes"):
         native.zkboost_mock_public_values(b"short")
 
 
@@ -500,7 +503,8 @@ def test_library_missing_a_symbol(libs: dict[str, Path]) -> None:
         _native.Verifier(1, VK, path)
     err = info.value
     assert (err.status, err.code, err.library) == ("MISSING_SYMBOL", 101, str(path))
-    assert "ere_verifier_zkvm_kind" in str(err) and str(path) in str(err)
+    assert "ere_verifier_zkvm_kind" in str(err)
+    assert str(path) in str(err)
     with pytest.raises(_native.NativeError, match="eip8025_prover_prove") as info:
         _native.Prover(1, VK, libs["prover_no_prove"])
     assert info.value.status == "MISSING_SYMBOL"
@@ -515,7 +519,8 @@ def test_prover_abi_version_mismatch(libs: dict[str, Path]) -> None:
         _native.Prover(1, VK, path)
     err = info.value
     assert (err.status, err.code, err.library) == ("ABI_MISMATCH", 102, str(path))
-    assert "version 42" in str(err) and f"version {_native.ABI_VERSION}" in str(err)
+    assert "version 42" in str(err)
+    assert f"version {_native.ABI_VERSION}" in str(err)
     assert str(path) in str(err)
 
 

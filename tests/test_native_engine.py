@@ -18,9 +18,8 @@ from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025.proof_engine_config import ProofEngineConfigError, load_proof_engine_config
 from eip8025.prover import ProverIdentity, sign_execution_proofs
 from eip8025.verification import get_public_input
-
-from .conftest import REPO
-from .factories import make_world, privkey
+from tests.conftest import REPO
+from tests.factories import make_world, privkey
 
 TYPES = cfg.DEFAULT_ACCEPTED_PROOF_TYPES
 

@@ -143,7 +143,8 @@ def test_bad_config_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     engine = tmp_path / "engine.json"
     engine.write_text(json.dumps({"execution_proofs": [{"proof_type": 1, "bogus": 1}]}))
     code, lines = run_cli(["--stateless-validation", "--proof-engine", str(engine)], capsys)
-    assert (code, len(lines)) == (2, 1) and "unknown keys" in lines[0]
+    assert (code, len(lines)) == (2, 1)
+    assert "unknown keys" in lines[0]
 
     # an engine that verifies only 2 of the 5 accepted types cannot carry 3-of-5
     engine.write_text(
@@ -156,21 +157,25 @@ def test_bad_config_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
         )
     )
     code, lines = run_cli(["--stateless-validation", "--proof-engine", str(engine)], capsys)
-    assert (code, len(lines)) == (2, 1) and "can never be met" in lines[0]
+    assert (code, len(lines)) == (2, 1)
+    assert "can never be met" in lines[0]
 
     datadir = tmp_path / "data"
     datadir.mkdir()
     (datadir / "node-key").write_text("not hex\n")
     code, lines = run_cli(["--stateless-validation", "--datadir", str(datadir)], capsys)
-    assert (code, len(lines)) == (2, 1) and "node-key" in lines[0]
+    assert (code, len(lines)) == (2, 1)
+    assert "node-key" in lines[0]
 
     keystore = write_keystore(tmp_path / "keystore.json", interop_privkey(2), "secret")
     (tmp_path / "wrong").write_text("not the password\n")
     argv = ["--proof-generation", "--validator-keys", str(keystore)]
     code, lines = run_cli([*argv, "--validator-password-file", str(tmp_path / "wrong")], capsys)
-    assert (code, len(lines)) == (2, 1) and "wrong password" in lines[0]
+    assert (code, len(lines)) == (2, 1)
+    assert "wrong password" in lines[0]
     code, lines = run_cli(argv, capsys)
-    assert (code, len(lines)) == (2, 1) and "password file" in lines[0]
+    assert (code, len(lines)) == (2, 1)
+    assert "password file" in lines[0]
 
 
 def test_keystore_and_raw_keys_and_persistent_node_key(tmp_path: Path) -> None:
@@ -271,7 +276,8 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
     assert identity["data"]["peer_id"] == ready["peer_id"]
     assert identity["data"]["enr"] == ready["enr"]
     assert [d["proof_type"] for d in head["data"]] == ["1", "2", "3", "5", "6"]
-    assert syncing["data"]["head_slot"] == "2" and syncing["data"]["is_syncing"] is False
+    assert syncing["data"]["head_slot"] == "2"
+    assert syncing["data"]["is_syncing"] is False
     chain = DevnetChain(config.devnet_spec(control.genesis or 0))
     accepted = events.of("accepted")
     assert [(e["slot"], e["root"]) for e in accepted] == [
@@ -296,7 +302,8 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
     }
     assert {"duplicates", "graylisted", "not_strict_no_sign", "not_admitted"} <= dropped
     done = events.of("done")[0]
-    assert done["payloads_accepted"] == 2 and done["stored"] == 10
+    assert done["payloads_accepted"] == 2
+    assert done["stored"] == 10
 
 
 async def test_prover_does_not_sign_again_what_it_signed_before_a_restart(
@@ -386,7 +393,8 @@ async def test_prover_byzantine_prover_and_late_verifier() -> None:
     }
     # proofs that arrived before the block waited in the pending queue and were then stored
     early = [e for e in verdicts if e["reason"] == "block_not_seen"]
-    assert early and all(e["slot"] in (1, 2) for e in early)
+    assert early
+    assert all(e["slot"] in (1, 2) for e in early)
     assert any(e["released"] > 0 for e in v_events.of("block"))
     assert score < 0 == honest_score  # the byzantine prover is penalised, the honest one is not
     assert {e["result"] for e in b_events.of("published")} == {"forged"}
@@ -401,7 +409,7 @@ async def test_prover_byzantine_prover_and_late_verifier() -> None:
 async def poll(predicate: Callable[[], bool], timeout: float = DEADLINE) -> None:
     """Wait for state without an event to wait on (connection tables), with a deadline."""
     with trio.fail_after(timeout):
-        while not predicate():
+        while not predicate():  # noqa: ASYNC110 - no event exists for this state
             await trio.sleep(0.05)
 
 

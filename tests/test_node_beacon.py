@@ -15,10 +15,9 @@ from trio.testing import MockClock
 from eip8025.prover import ProverIdentity
 from eip8025_p2p.devchain import interop_privkey
 from eip8025_p2p.node import BeaconSource, ProofNode, build_proof_engine
-
-from .beacon_double import BeaconNodeDouble
-from .gossip_support import CHAIN
-from .test_node import Recorder, node_config, poll
+from tests.beacon_double import BeaconNodeDouble
+from tests.gossip_support import CHAIN
+from tests.test_node import Recorder, node_config, poll
 
 
 @pytest.fixture
@@ -73,7 +72,8 @@ async def test_a_node_follows_a_beacon_node_proves_and_survives_its_outage() -> 
             head = (await client.get("/eth/v1/beacon/execution_proofs/head")).json()
             assert [d["proof_type"] for d in head["data"]] == ["1", "2", "3", "5", "6"]
             syncing = (await client.get("/eth/v1/node/syncing")).json()["data"]
-            assert syncing["head_slot"] == "3" and syncing["is_syncing"] is False
+            assert syncing["head_slot"] == "3"
+            assert syncing["is_syncing"] is False
             assert (await client.get("/eth/v1/node/health")).status_code == 200
 
             await double.go_away()  # our problem, not a sender's: health says so

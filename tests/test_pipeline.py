@@ -29,8 +29,7 @@ from eip8025_p2p.pipeline import (
     ProofPipeline,
     Verdict,
 )
-
-from .factories import World, h, make_payload, make_world
+from tests.factories import World, h, make_payload, make_world
 
 TOPIC = execution_proof_topic(b"\x01\x02\x03\x04")
 DEADLINE = 10.0
@@ -128,7 +127,8 @@ async def test_a_proof_whose_block_arrives_during_validation_is_not_lost() -> No
     async with pipeline.running():
         verdict = await submit(pipeline, encoded(world, signed))
     assert view.raced
-    assert verdict.outcome is Outcome.ACCEPT and verdict.stored
+    assert verdict.outcome is Outcome.ACCEPT
+    assert verdict.stored
     assert len(pipeline.pending) == 0
     assert world.store.has_proof(root, 1)
 
@@ -147,7 +147,8 @@ async def test_a_proof_whose_block_arrives_during_authentication_is_not_lost() -
     pipeline.head_state = head_state  # type: ignore[assignment]
     async with pipeline.running():
         verdict = await submit(pipeline, encoded(world, world.signed(5, 0, root=root)))
-    assert verdict.outcome is Outcome.ACCEPT and verdict.stored
+    assert verdict.outcome is Outcome.ACCEPT
+    assert verdict.stored
     assert len(pipeline.pending) == 0
 
 
@@ -166,7 +167,8 @@ async def test_finalization_prunes_seen_and_chain_view_for_blocks_without_stored
         dropped = world.chain.prune(world.state.slot + 1)
         await pipeline.on_finalized(world.state.slot + 1, dropped)
     assert dropped == [world.root]
-    assert world.seen.execution_proof_roots == {} and world.seen.execution_proof_provers == set()
+    assert world.seen.execution_proof_roots == {}
+    assert world.seen.execution_proof_provers == set()
     assert world.seen.block_slots == {}
     assert not world.chain.is_block_known(world.root)
 
@@ -182,11 +184,14 @@ async def test_own_proof_is_validated_once() -> None:
     signed = world.signed(3, 0)
     async with pipeline.running():
         verdict = await pipeline.publish(signed)
-    assert verdict.outcome is Outcome.ACCEPT and verdict.stored
+    assert verdict.outcome is Outcome.ACCEPT
+    assert verdict.stored
     assert (bls.verifies, world.engine.verify_calls) == (1, 1)
     assert pipeline.counters.count(Outcome.ACCEPT) == 1
-    assert pipeline.counters.published == 1 and pipeline.counters.stored == 1
-    assert len(transport.broadcasts) == 1 and transport.broadcasts[0][1] is None
+    assert pipeline.counters.published == 1
+    assert pipeline.counters.stored == 1
+    assert len(transport.broadcasts) == 1
+    assert transport.broadcasts[0][1] is None
     assert transport.broadcasts[0][0] in transport.seen  # our echo will be a duplicate
 
 
@@ -195,7 +200,8 @@ async def test_own_invalid_proof_is_not_broadcast() -> None:
     pipeline, transport = make_pipeline(world)
     async with pipeline.running():
         verdict = await pipeline.publish(world.signed(3, 0, proof_data=b"\x00" * 64))
-    assert verdict.outcome is Outcome.REJECT and transport.broadcasts == []
+    assert verdict.outcome is Outcome.REJECT
+    assert transport.broadcasts == []
 
 
 # -- defect 4: one lock per (block, proof type) ---------------------------------------------------
@@ -238,7 +244,8 @@ async def test_unauthenticated_early_proofs_are_not_parked() -> None:
     async with pipeline.running():
         forged = world.sign(world.envelope(1, root=unknown), 0, key_index=5)
         verdict = await submit(pipeline, encoded(world, forged))
-        assert verdict.outcome is Outcome.IGNORE and not verdict.parked
+        assert verdict.outcome is Outcome.IGNORE
+        assert not verdict.parked
         assert verdict.reason == "pending_unauthenticated:bad_signature"
         out_of_range = world.sign(world.envelope(1, root=unknown), 99, key_index=0)
         verdict = await submit(pipeline, encoded(world, out_of_range))
@@ -248,7 +255,8 @@ async def test_unauthenticated_early_proofs_are_not_parked() -> None:
         assert len(transport.forgotten) == 2  # a genuine copy may still come
         honest = world.sign(world.envelope(1, root=unknown), 1)
         verdict = await submit(pipeline, encoded(world, honest))
-        assert verdict.parked and len(pipeline.pending) == 1
+        assert verdict.parked
+        assert len(pipeline.pending) == 1
 
 
 async def test_the_pending_queue_is_bounded_per_validator_not_per_peer() -> None:
@@ -298,7 +306,8 @@ async def test_a_proof_for_another_chain_id_is_ignored_not_rejected() -> None:
         verdict = await submit(pipeline, encoded(world, world.signed(1, 0)))
     assert verdict.outcome is Outcome.IGNORE
     assert verdict.gossip_reason is GossipReason.CHAIN_ID_MISMATCH
-    assert transport.penalized == [] and len(transport.forgotten) == 1
+    assert transport.penalized == []
+    assert len(transport.forgotten) == 1
     assert not world.seen.execution_proof_provers  # validated again once the config is fixed
 
 
@@ -368,7 +377,8 @@ def test_pending_queue_expiry() -> None:
     queue.add(entry(2, b"s" * 32, deadline=12.0))
     assert queue.next_deadline() == 12.0
     assert [e.msg_id[0] for e in queue.expire(12.0)] == [2]
-    assert queue.expire(14.9) == [] and len(queue) == 1
+    assert queue.expire(14.9) == []
+    assert len(queue) == 1
     assert [e.msg_id[0] for e in queue.discard_roots([b"r" * 32])] == [1]
     assert (len(queue), queue.total_bytes) == (0, 0)
     with pytest.raises(ValueError, match="positive"):
@@ -381,10 +391,12 @@ def test_counters_are_plain_data() -> None:
     signed = _WORLD.signed(3)
     counters.record(Verdict(Outcome.ACCEPT, "accepted", envelope=signed))
     counters.record(Verdict(Outcome.ACCEPT, "accepted", envelope=signed))
-    assert counters.count("accept") == 2 and counters.count(proof_type=3) == 2
+    assert counters.count("accept") == 2
+    assert counters.count(proof_type=3) == 2
     assert counters.count(Outcome.REJECT, "decode_error:malformed") == 1
     assert counters.outcomes == {
         ("reject", "decode_error:malformed", None): 1,
         ("accept", "accepted", 3): 2,
     }
-    assert counters.scalars()["received"] == 0 and "outcomes" not in counters.scalars()
+    assert counters.scalars()["received"] == 0
+    assert "outcomes" not in counters.scalars()

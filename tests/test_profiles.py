@@ -16,9 +16,8 @@ from eip8025.ssz.merkle import ZERO_HASHES
 from eip8025.verification import EnvelopeInvalid, verify_execution_proof_envelope
 from eip8025_cli import build_parser
 from eip8025_spec_tests.gen_gossip import PROFILE_SCENARIOS
-
-from .conftest import REPO
-from .factories import make_payload, make_world
+from tests.conftest import REPO
+from tests.factories import make_payload, make_world
 
 OLD, NEW = PROFILES["2026-08"], PROFILES["2026-10"]
 
@@ -39,7 +38,8 @@ def _reference_byte_list_root(data: bytes, limit: int) -> bytes:
 def test_default_is_today_and_names_are_unique() -> None:
     assert DEFAULT_PROFILE is NEW is get_profile("2026-10")
     assert list(PROFILES) == ["2026-10", "2026-08"]
-    assert cfg.SpecConfig().profile is NEW and cfg.MINIMAL_CONFIG.profile is NEW
+    assert cfg.SpecConfig().profile is NEW
+    assert cfg.MINIMAL_CONFIG.profile is NEW
     with pytest.raises(ValueError, match="unknown spec profile 'c63ce15'; choose one of 2026-10"):
         get_profile("c63ce15")
 
@@ -100,7 +100,10 @@ def test_new_payload_request_keeps_fields_bytes_and_root(hashes: int) -> None:
     """#5619: Gloas NewPayloadRequest has SSZNewPayloadRequest's fields, bytes and root."""
     old, new = _request(OLD, hashes), _request(NEW, hashes)
     assert (
-        type(new).__name__ == "NewPayloadRequest" and type(old).__name__ == "SSZNewPayloadRequest"
+        type(new).__name__ == "NewPayloadRequest"
+    )
+    assert (
+        type(old).__name__ == "SSZNewPayloadRequest"
     )
     assert new.encode_bytes() == old.encode_bytes()
     assert new.hash_tree_root() == old.hash_tree_root()

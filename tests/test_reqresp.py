@@ -66,8 +66,7 @@ from eip8025_p2p.reqresp.framing import (
 )
 from eip8025_p2p.reqresp.messages import encode_uint64
 from eip8025_p2p.reqresp.ratelimit import Admission
-
-from .reqresp_support import (
+from tests.reqresp_support import (
     DIGEST,
     FakeOpener,
     node,
@@ -195,7 +194,8 @@ def test_payload_size_cap_applies_to_every_type() -> None:
 def test_success_and_error_chunks_round_trip() -> None:
     data = encode_success_chunk(encode_uint64(9)) + encode_error_chunk(200, "custom error")
     first, used = decode_response_chunk(data, PING_V1.response)
-    assert first.ok and first.payload == encode_uint64(9)
+    assert first.ok
+    assert first.payload == encode_uint64(9)
     second, rest = decode_response_chunk(data[used:], PING_V1.response)
     assert (second.result, error_text(second.payload)) == (200, "custom error")
     assert used + rest == len(data)
@@ -203,7 +203,8 @@ def test_success_and_error_chunks_round_trip() -> None:
 
 def test_error_message_is_cut_to_256_bytes() -> None:
     chunk, _ = decode_response_chunk(encode_error_chunk(2, "e" * 300), PING_V1.response)
-    assert chunk.result == ResultCode.SERVER_ERROR and chunk.payload == b"e" * 256
+    assert chunk.result == ResultCode.SERVER_ERROR
+    assert chunk.payload == b"e" * 256
 
 
 @pytest.mark.parametrize(
@@ -260,7 +261,8 @@ async def test_stream_reader_rejects_trailing_bytes_and_early_eof() -> None:
 def test_status_layout_follows_the_spec_field_order() -> None:
     value = status()
     encoded = value.encode_bytes()
-    assert len(encoded) == 92 and len(value.v1().encode_bytes()) == 84
+    assert len(encoded) == 92
+    assert len(value.v1().encode_bytes()) == 84
     assert encoded[:4] == DIGEST
     assert encoded[4:36] == value.finalized_root
     assert encoded[36:44] == (1).to_bytes(8, "little")  # finalized_epoch
@@ -378,7 +380,8 @@ async def test_error_chunks_and_version_fallback(mock_clock: trio.testing.MockCl
     async with trio.open_nursery() as nursery:
         nursery.start_soon(serve)
         method, body = await send_request(opener, PEER, [METADATA_V3, METADATA_V2], lambda m: None)
-        assert method is METADATA_V2 and MetaDataV2.decode_bytes(body).seq_number == 4
+        assert method is METADATA_V2
+        assert MetaDataV2.decode_bytes(body).seq_number == 4
         with pytest.raises(ResponseError) as info:
             await send_request(opener, PEER, [PING_V1], lambda m: encode_uint64(1))
     assert (info.value.code, info.value.message) == (3, "rate limited")
@@ -393,14 +396,17 @@ async def test_handshake_between_two_hosts() -> None:
             await ra.peers.wait_until(lambda: _done(ra, b) and ra.peers.get(b.peer_id).pings_sent)
             await rb.peers.wait_until(lambda: _done(rb, a))
         at_a, at_b = ra.peers.get(b.peer_id), rb.peers.get(a.peer_id)
-        assert at_a is not None and at_b is not None
+        assert at_a is not None
+        assert at_b is not None
         assert (at_a.direction, at_b.direction) == ("outbound", "inbound")
         assert (at_a.status_version, at_a.metadata_version) == (2, 3)
         assert at_a.status == rb.source.local_status()
         assert at_b.status == ra.source.local_status()  # learnt by answering a's request
         assert at_a.metadata == rb.source.local_metadata()
-        assert at_a.last_ping_rtt is not None and at_a.last_ping_rtt > 0
-        assert at_a.summary()["head_slot"] == 65 and at_a.summary()["custody_group_count"] == 4
+        assert at_a.last_ping_rtt is not None
+        assert at_a.last_ping_rtt > 0
+        assert at_a.summary()["head_slot"] == 65
+        assert at_a.summary()["custody_group_count"] == 4
         muxed = a.host.get_network().get_connections(b.peer_id)[0].muxed_conn
         assert type(muxed).__name__ == "Yamux"  # preferred over mplex between our hosts
 
@@ -412,7 +418,8 @@ async def test_status_v1_fallback_with_a_pre_fulu_peer() -> None:
             await ra.peers.wait_until(lambda: _done(ra, b))
             await rb.peers.wait_until(lambda: _done(rb, a))
         at_a, at_b = ra.peers.get(b.peer_id), rb.peers.get(a.peer_id)
-        assert at_a is not None and at_b is not None
+        assert at_a is not None
+        assert at_b is not None
         assert (at_a.status_version, at_a.metadata_version) == (1, 2)
         assert at_a.status == rb.source.local_status().v1()
         assert isinstance(at_a.metadata, MetaDataV2)
@@ -436,8 +443,10 @@ async def test_fork_digest_mismatch_sends_goodbye_and_disconnects() -> None:
             await ra.peers.wait_until(lambda: _gone(ra, b))
             await rb.peers.wait_until(lambda: _gone(rb, a))
         at_a, at_b = ra.peers.last_seen(b.peer_id), rb.peers.last_seen(a.peer_id)
-        assert at_a is not None and at_b is not None
-        assert at_a.status is not None and at_a.status.fork_digest == bytes.fromhex("00000001")
+        assert at_a is not None
+        assert at_b is not None
+        assert at_a.status is not None
+        assert at_a.status.fork_digest == bytes.fromhex("00000001")
         assert at_a.goodbye_sent == GOODBYE_IRRELEVANT_NETWORK
         assert GOODBYE_IRRELEVANT_NETWORK in (at_b.goodbye_sent, at_b.goodbye_received)
         assert not at_a.handshake_done
@@ -451,10 +460,12 @@ async def test_inbound_peer_without_status_is_asked_for_it() -> None:
         with trio.fail_after(DEADLINE):
             await rb.peers.wait_until(lambda: _done(rb, a))
         at_b = rb.peers.get(a.peer_id)
-        assert at_b is not None and at_b.direction == "inbound"
+        assert at_b is not None
+        assert at_b.direction == "inbound"
         assert at_b.status == ra.source.local_status()
         at_a = ra.peers.get(b.peer_id)
-        assert at_a is not None and at_a.status == rb.source.local_status()
+        assert at_a is not None
+        assert at_a.status == rb.source.local_status()
 
 
 async def test_goodbye_is_acknowledged_and_the_receiver_hangs_up() -> None:
@@ -465,9 +476,11 @@ async def test_goodbye_is_acknowledged_and_the_receiver_hangs_up() -> None:
             await rb.peers.wait_until(lambda: _gone(rb, a))
             await ra.peers.wait_until(lambda: _gone(ra, b))
         at_b = rb.peers.last_seen(a.peer_id)
-        assert at_b is not None and at_b.goodbye_received == GOODBYE_CLIENT_SHUTDOWN
+        assert at_b is not None
+        assert at_b.goodbye_received == GOODBYE_CLIENT_SHUTDOWN
         at_a = ra.peers.last_seen(b.peer_id)
-        assert at_a is not None and at_a.goodbye_sent == GOODBYE_CLIENT_SHUTDOWN
+        assert at_a is not None
+        assert at_a.goodbye_sent == GOODBYE_CLIENT_SHUTDOWN
 
 
 async def test_rate_limited_requests_get_resource_unavailable() -> None:
@@ -539,7 +552,8 @@ async def test_newer_seq_number_in_a_ping_triggers_a_metadata_request() -> None:
         with trio.fail_after(DEADLINE):
             await rb.peers.wait_until(lambda: _metadata_seq(rb, a) == 2)
         at_b = rb.peers.get(a.peer_id)
-        assert at_b is not None and isinstance(at_b.metadata, MetaDataV3)
+        assert at_b is not None
+        assert isinstance(at_b.metadata, MetaDataV3)
         assert at_b.metadata.custody_group_count == 16
 
 
@@ -568,8 +582,10 @@ async def test_mplex_only_peer_connects_and_handshakes() -> None:
         muxed = ours.host.get_network().get_connections(old_host.get_id())[0].muxed_conn
         assert isinstance(muxed, Mplex)
         at_ours = r_ours.peers.get(old_host.get_id())
-        assert at_ours is not None and at_ours.status_version == 1
-        assert at_ours.status is not None and at_ours.status.head_slot == 70
+        assert at_ours is not None
+        assert at_ours.status_version == 1
+        assert at_ours.status is not None
+        assert at_ours.status.head_slot == 70
 
 
 def _done(service: ReqResp, peer: object) -> bool:

@@ -9,8 +9,7 @@ import pytest
 from eip8025.prover import ProverIdentity, sign_execution_proofs
 from eip8025.signing_protection import MemorySigningProtection, SigningProtection
 from eip8025_p2p.storage import NodeStorage
-
-from .factories import SLOT, make_world, privkey
+from tests.factories import SLOT, make_world, privkey
 
 
 def open_storage(tmp_path: Path) -> NodeStorage:

@@ -13,8 +13,7 @@ from eip8025.profiles import PROFILES, SpecProfile
 from eip8025_cli import main as cli_main
 from eip8025_spec_tests.layout import Case, discover_cases
 from eip8025_spec_tests.runner import Outcome, run_case, run_tree
-
-from .conftest import REPO, SHARED, SHARED_VECTORS
+from tests.conftest import REPO, SHARED, SHARED_VECTORS
 
 _TREES: dict[str, list[Path]] = {
     "2026-08": [SHARED_VECTORS, REPO / "vectors" / "2026-08"],

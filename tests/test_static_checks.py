@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 _FORBIDDEN_IN_CORE = {"trio", "libp2p", "eip8025_p2p", "httpx", "hypercorn"}
 
@@ -97,7 +97,8 @@ def test_warnings_are_errors_in_ci_only() -> None:
     """``-Werror`` for the C extension when EIP8025_WERROR=1 (CI, development), never forced."""
     setup_py = (REPO / "setup.py").read_text()
     lines = [line for line in setup_py.splitlines() if "-Werror" in line]
-    assert lines and all("append" in line for line in lines), lines
+    assert lines, "setup.py adds no -Werror"
+    assert all("append" in line for line in lines), lines
     assert 'os.environ.get("EIP8025_WERROR") == "1"' in setup_py
     assert "EIP8025_WERROR=1" in (REPO / ".ci" / "run").read_text()
 

@@ -12,8 +12,7 @@ from eip8025.profiles import PROFILES
 from eip8025.store import ExecutionProofStore
 from eip8025.testing import RecordingForkChoiceSink
 from eip8025_p2p.storage import STATE_FILE, NodeStorage, NodeStorageError
-
-from .factories import SLOT, make_world
+from tests.factories import SLOT, make_world
 
 CHAIN = "01020304"
 

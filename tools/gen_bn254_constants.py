@@ -81,7 +81,8 @@ def mont2(a: Fp2) -> str:
 def generate() -> str:
     """Return the text of the header."""
     xi: Fp2 = (9, 1)
-    assert P % 6 == 1 and (P * P - 1) % 6 == 0
+    assert P % 6 == 1
+    assert (P * P - 1) % 6 == 0
     b_twist = f2_mul((3, 0), f2_inv(xi))
     gamma = {k: [f2_pow(xi, j * (P**k - 1) // 6) for j in range(6)] for k in (1, 2, 3)}
     loop = naf(6 * U + 2)

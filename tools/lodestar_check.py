@@ -155,8 +155,8 @@ async def main(args: argparse.Namespace) -> int:
             return 1
         env = {**os.environ, "LIFETIME_S": str(int(args.duration) + 120)}
         env["RUN_DIR"] = "/tmp/eip8025-lodestar-check"
-        pid = subprocess.run([str(RUN_DEV)], env=env, capture_output=True, check=True, text=True)
-        lodestar_pid = int(pid.stdout.strip().splitlines()[-1])
+        started = await trio.run_process([str(RUN_DEV)], env=env, capture_stdout=True, check=True)
+        lodestar_pid = int(started.stdout.decode().strip().splitlines()[-1])
         check.say(f"started Lodestar 1.5.1 (pid {lodestar_pid}); waiting for its API")
     try:
         async with httpx.AsyncClient(timeout=2) as client:
@@ -177,7 +177,8 @@ async def main(args: argparse.Namespace) -> int:
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=HERE.parent
         )
         async with trio.open_nursery() as nursery:
-            assert process.stdout is not None and process.stderr is not None
+            assert process.stdout is not None
+            assert process.stderr is not None
             nursery.start_soon(
                 read_lines, process.stdout, lambda line: check.on_event(json.loads(line))
             )

@@ -25,10 +25,10 @@ G2 = x.c1 || x.c0 || y.c1 || y.c0, where an Fp2 element is c0 + c1*i (c0 real, c
 
 from __future__ import annotations
 
-from .codecs import G1Point, G2Point, Groth16Proof, Groth16VerifyingKey
-from .field import P, R
-from .gnark import GnarkVerifyingKey, decode_gnark_vk
-from .layout import (
+from eip8025.groth16.codecs import G1Point, G2Point, Groth16Proof, Groth16VerifyingKey
+from eip8025.groth16.field import P, R
+from eip8025.groth16.gnark import GnarkVerifyingKey, decode_gnark_vk
+from eip8025.groth16.layout import (
     G1_LEN,
     G2_LEN,
     G16_PAIRING_FAILS,
@@ -43,7 +43,7 @@ from .layout import (
     encode_public_inputs,
     groth16_proof_bytes,
 )
-from .risc0 import (
+from eip8025.groth16.risc0 import (
     RISC0_SYSTEM_STATE_ZERO,
     risc0_journal_digest,
     risc0_output_digest,
@@ -53,7 +53,7 @@ from .risc0 import (
     risc0_v3_program_vk,
     risc0_v3_public_inputs,
 )
-from .sp1 import sp1_v4_program_vk, sp1_v4_public_inputs, sp1_v4_selector
+from eip8025.groth16.sp1 import sp1_v4_program_vk, sp1_v4_public_inputs, sp1_v4_selector
 
 __all__ = [
     "G1_LEN",

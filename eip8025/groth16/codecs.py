@@ -17,10 +17,9 @@ from typing import Any
 
 from eip8025 import native
 from eip8025.errors import DecodeError
+from eip8025.groth16.field import B1, Fp2, P, f2_sqr, g2_rhs
+from eip8025.groth16.layout import G1_LEN, G2_LEN, PROOF_LEN, VK_FIXED_LEN, WORD_LEN
 from eip8025.hexbytes import parse_hex_int
-
-from .field import B1, Fp2, P, f2_sqr, g2_rhs
-from .layout import G1_LEN, G2_LEN, PROOF_LEN, VK_FIXED_LEN, WORD_LEN
 
 __all__ = ["G1Point", "G2Point", "Groth16Proof", "Groth16VerifyingKey"]
 
@@ -265,6 +264,6 @@ class Groth16VerifyingKey:
         Raises:
             ValueError: See :func:`eip8025.groth16.gnark.decode_gnark_vk`.
         """
-        from .gnark import decode_gnark_vk  # gnark.py builds on this module
+        from eip8025.groth16.gnark import decode_gnark_vk  # gnark.py builds on this module
 
         return decode_gnark_vk(data).vk

@@ -11,9 +11,8 @@ import dataclasses
 from typing import Final
 
 from eip8025.errors import DecodeError
-
-from .codecs import G1Point, G2Point, Groth16VerifyingKey
-from .field import B1, P, f2_largest, f2_sqrt, fp_largest, fp_sqrt, g2_rhs
+from eip8025.groth16.codecs import G1Point, G2Point, Groth16VerifyingKey
+from eip8025.groth16.field import B1, P, f2_largest, f2_sqrt, fp_largest, fp_sqrt, g2_rhs
 
 __all__ = ["GnarkVerifyingKey", "decode_gnark_vk"]
 

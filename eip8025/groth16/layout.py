@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Final
 
 from eip8025 import native
 from eip8025.errors import DecodeError
-
-from .field import R
+from eip8025.groth16.field import R
 
 if TYPE_CHECKING:
-    from .codecs import Groth16VerifyingKey
+    from eip8025.groth16.codecs import Groth16VerifyingKey
 
 __all__ = [
     "G1_LEN",

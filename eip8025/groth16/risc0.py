@@ -14,8 +14,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Final
 
-from .codecs import Groth16VerifyingKey
-from .layout import RISC0_V3_INPUTS, SELECTOR_LEN, below_r, check_vk, exact
+from eip8025.groth16.codecs import Groth16VerifyingKey
+from eip8025.groth16.layout import RISC0_V3_INPUTS, SELECTOR_LEN, below_r, check_vk, exact
 
 __all__ = [
     "RISC0_SYSTEM_STATE_ZERO",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from .codecs import Groth16VerifyingKey
-from .layout import SELECTOR_LEN, SP1_V4_INPUTS, below_r, check_vk, exact
+from eip8025.groth16.codecs import Groth16VerifyingKey
+from eip8025.groth16.layout import SELECTOR_LEN, SP1_V4_INPUTS, below_r, check_vk, exact
 
 __all__ = ["sp1_v4_program_vk", "sp1_v4_public_inputs", "sp1_v4_selector"]
 

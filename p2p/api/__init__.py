@@ -6,11 +6,11 @@ and GET ``/eth/v1/beacon/execution_proofs``), ``node_routes`` (``/eth/v1/node/*`
 ``config`` (bounds), ``errors`` (beacon-APIs error objects).
 """
 
-from .backend import ApiBackend, BlockRef, NodeIdentity, PeerInfo, SyncStatus
-from .config import ApiConfig
-from .events import EXECUTION_PAYLOAD_PROVEN, EXECUTION_PROOF, TOPICS, EventBroker
-from .proofs import decode_proof_list
-from .server import ApiServer
+from eip8025_p2p.api.backend import ApiBackend, BlockRef, NodeIdentity, PeerInfo, SyncStatus
+from eip8025_p2p.api.config import ApiConfig
+from eip8025_p2p.api.events import EXECUTION_PAYLOAD_PROVEN, EXECUTION_PROOF, TOPICS, EventBroker
+from eip8025_p2p.api.proofs import decode_proof_list
+from eip8025_p2p.api.server import ApiServer
 
 __all__ = [
     "EXECUTION_PAYLOAD_PROVEN",

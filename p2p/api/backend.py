@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal, Protocol
 
-from ..pipeline import ProofPipeline
+from eip8025_p2p.pipeline import ProofPipeline
 
 __all__ = ["ApiBackend", "BlockRef", "NodeIdentity", "PeerInfo", "SyncStatus"]
 

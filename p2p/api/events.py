@@ -28,9 +28,8 @@ from starlette.responses import Response, StreamingResponse
 
 from eip8025.acceptance import AcceptanceRecord
 from eip8025.chain import ChainView
-
-from ..pipeline import VerdictEvent
-from .errors import ApiError
+from eip8025_p2p.api.errors import ApiError
+from eip8025_p2p.pipeline import VerdictEvent
 
 __all__ = [
     "EXECUTION_PAYLOAD_PROVEN",

@@ -15,8 +15,8 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .backend import ApiBackend
-from .errors import ApiError
+from eip8025_p2p.api.backend import ApiBackend
+from eip8025_p2p.api.errors import ApiError
 
 __all__ = ["NodeRoutes", "version_string"]
 

@@ -34,11 +34,10 @@ from eip8025.containers import ExecutionProofEnvelopeBase, SignedExecutionProofE
 from eip8025.gossip import GossipReason
 from eip8025.profiles import SpecProfile
 from eip8025.ssz import ProgressiveList, split_variable_elements
-
-from ..pipeline import API, Outcome, Verdict
-from .backend import ApiBackend
-from .config import ApiConfig
-from .errors import ApiError, indexed_error_response
+from eip8025_p2p.api.backend import ApiBackend
+from eip8025_p2p.api.config import ApiConfig
+from eip8025_p2p.api.errors import ApiError, indexed_error_response
+from eip8025_p2p.pipeline import API, Outcome, Verdict
 
 __all__ = ["ProofRoutes", "decode_proof_list"]
 

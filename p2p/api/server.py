@@ -21,12 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from eip8025.acceptance import AcceptanceRecord
-
-from ..pipeline import VerdictEvent
-from .backend import ApiBackend
-from .config import ApiConfig
-from .errors import ApiError, error_response
-from .events import (
+from eip8025_p2p.api.backend import ApiBackend
+from eip8025_p2p.api.config import ApiConfig
+from eip8025_p2p.api.errors import ApiError, error_response
+from eip8025_p2p.api.events import (
     BLOCK,
     EXECUTION_PAYLOAD_PROVEN,
     EXECUTION_PROOF,
@@ -36,8 +34,9 @@ from .events import (
     proven_event,
     verdict_event,
 )
-from .node_routes import NodeRoutes
-from .proofs import ProofRoutes
+from eip8025_p2p.api.node_routes import NodeRoutes
+from eip8025_p2p.api.proofs import ProofRoutes
+from eip8025_p2p.pipeline import VerdictEvent
 
 __all__ = ["ApiServer"]
 

@@ -12,9 +12,9 @@
 * :class:`BeaconNodeError` (:mod:`.errors`): the root of every error here.
 """
 
-from .chaininfo import ChainInfo
-from .client import BeaconApiClient, BlockId
-from .errors import (
+from eip8025_p2p.beacon.chaininfo import ChainInfo
+from eip8025_p2p.beacon.client import BeaconApiClient, BlockId
+from eip8025_p2p.beacon.errors import (
     BeaconApiError,
     BeaconDataError,
     BeaconNodeError,
@@ -22,7 +22,7 @@ from .errors import (
     BeaconNodeUnavailable,
     ChainMismatch,
 )
-from .events import (
+from eip8025_p2p.beacon.events import (
     BeaconEvent,
     BlockEvent,
     ChainReorgEvent,
@@ -33,8 +33,8 @@ from .events import (
     parse_event,
     sse_messages,
 )
-from .follower import BeaconFollower
-from .models import (
+from eip8025_p2p.beacon.follower import BeaconFollower
+from eip8025_p2p.beacon.models import (
     BeaconPeer,
     BlockInfo,
     FinalityCheckpoints,
@@ -43,9 +43,14 @@ from .models import (
     NodeIdentityInfo,
     SyncingStatus,
 )
-from .status import FollowerCallbacks, FollowerConfig, FollowerStatus, StatusMessage
-from .tracker import ChainTracker, Changes, FollowedBlock, Reorg
-from .validators import ValidatorRegistry
+from eip8025_p2p.beacon.status import (
+    FollowerCallbacks,
+    FollowerConfig,
+    FollowerStatus,
+    StatusMessage,
+)
+from eip8025_p2p.beacon.tracker import ChainTracker, Changes, FollowedBlock, Reorg
+from eip8025_p2p.beacon.validators import ValidatorRegistry
 
 __all__ = [
     "BeaconApiClient",

@@ -21,9 +21,8 @@ from eip8025.config import MAINNET_CONFIG, Preset, SpecConfig
 from eip8025.containers import FAR_FUTURE_EPOCH, ENRForkID, Fork
 from eip8025.profiles import SpecProfile
 from eip8025.signing import compute_fork_digest
-
-from .errors import BeaconDataError
-from .models import Genesis, json_bytes, json_uint
+from eip8025_p2p.beacon.errors import BeaconDataError
+from eip8025_p2p.beacon.models import Genesis, json_bytes, json_uint
 
 __all__ = ["ChainInfo"]
 

@@ -29,10 +29,14 @@ import trio
 
 from eip8025.chain import ValidatorView
 from eip8025.containers import Fork, SignedExecutionPayloadEnvelope
-
-from .errors import BeaconApiError, BeaconDataError, BeaconNodeTimeout, BeaconNodeUnavailable
-from .events import SseMessage, sse_messages
-from .models import (
+from eip8025_p2p.beacon.errors import (
+    BeaconApiError,
+    BeaconDataError,
+    BeaconNodeTimeout,
+    BeaconNodeUnavailable,
+)
+from eip8025_p2p.beacon.events import SseMessage, sse_messages
+from eip8025_p2p.beacon.models import (
     BeaconPeer,
     BlockInfo,
     FinalityCheckpoints,

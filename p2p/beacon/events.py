@@ -16,8 +16,8 @@ import json
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any, Final
 
-from .errors import BeaconDataError
-from .models import json_bytes, json_uint
+from eip8025_p2p.beacon.errors import BeaconDataError
+from eip8025_p2p.beacon.models import json_bytes, json_uint
 
 __all__ = [
     "BLOCK",

@@ -32,17 +32,16 @@ from eip8025.chain import InMemoryChainView
 from eip8025.config import MAINNET_CONFIG, SpecConfig
 from eip8025.containers import Checkpoint
 from eip8025.profiles import SpecProfile
-
-from .chaininfo import ChainInfo
-from .client import BeaconApiClient
-from .errors import (
+from eip8025_p2p.beacon.chaininfo import ChainInfo
+from eip8025_p2p.beacon.client import BeaconApiClient
+from eip8025_p2p.beacon.errors import (
     BeaconApiError,
     BeaconNodeError,
     BeaconNodeTimeout,
     BeaconNodeUnavailable,
     ChainMismatch,
 )
-from .events import (
+from eip8025_p2p.beacon.events import (
     BLOCK,
     CHAIN_REORG,
     EXECUTION_PAYLOAD,
@@ -56,9 +55,14 @@ from .events import (
     SseMessage,
     parse_event,
 )
-from .status import FollowerCallbacks, FollowerConfig, FollowerStatus, StatusMessage
-from .stream import read_stream
-from .tracker import ChainTracker, Changes, FollowedBlock
+from eip8025_p2p.beacon.status import (
+    FollowerCallbacks,
+    FollowerConfig,
+    FollowerStatus,
+    StatusMessage,
+)
+from eip8025_p2p.beacon.stream import read_stream
+from eip8025_p2p.beacon.tracker import ChainTracker, Changes, FollowedBlock
 
 __all__ = ["BeaconFollower"]
 

@@ -24,8 +24,7 @@ from eip8025.containers import (
 from eip8025.hexbytes import parse_hex
 from eip8025.ssz import Container
 from eip8025.ssz.types import uint64
-
-from .errors import BeaconDataError
+from eip8025_p2p.beacon.errors import BeaconDataError
 
 __all__ = [
     "BeaconPeer",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 
-from .tracker import FollowedBlock, Reorg
+from eip8025_p2p.beacon.tracker import FollowedBlock, Reorg
 
 __all__ = ["FollowerCallbacks", "FollowerConfig", "FollowerStatus", "StatusMessage"]
 

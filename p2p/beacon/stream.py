@@ -17,8 +17,8 @@ from typing import NoReturn
 
 import trio
 
-from .errors import BeaconNodeError, BeaconNodeUnavailable
-from .events import SseMessage
+from eip8025_p2p.beacon.errors import BeaconNodeError, BeaconNodeUnavailable
+from eip8025_p2p.beacon.events import SseMessage
 
 __all__ = ["read_stream"]
 

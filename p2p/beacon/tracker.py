@@ -28,12 +28,11 @@ from eip8025.containers import (
 )
 from eip8025.profiles import SpecProfile
 from eip8025.verification import get_new_payload_request
-
-from .chaininfo import ChainInfo
-from .client import BeaconApiClient
-from .errors import BeaconDataError, BeaconNodeUnavailable
-from .models import HeaderInfo
-from .validators import ValidatorRegistry
+from eip8025_p2p.beacon.chaininfo import ChainInfo
+from eip8025_p2p.beacon.client import BeaconApiClient
+from eip8025_p2p.beacon.errors import BeaconDataError, BeaconNodeUnavailable
+from eip8025_p2p.beacon.models import HeaderInfo
+from eip8025_p2p.beacon.validators import ValidatorRegistry
 
 __all__ = ["ChainTracker", "Changes", "FollowedBlock", "Reorg"]
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from eip8025.chain import ValidatorView
-
-from .errors import BeaconNodeUnavailable
+from eip8025_p2p.beacon.errors import BeaconNodeUnavailable
 
 __all__ = ["Registry", "ValidatorRegistry"]
 

@@ -9,9 +9,9 @@ back by the devnet), ``api_view`` (the node as the Beacon API sees it), ``node``
 (:class:`ProofNode`, the composition root).
 """
 
-from .beacon_source import BeaconSource
-from .clock import SlotSchedule, TrioUnixClock, UnixClock
-from .config import (
+from eip8025_p2p.node.beacon_source import BeaconSource
+from eip8025_p2p.node.clock import SlotSchedule, TrioUnixClock, UnixClock
+from eip8025_p2p.node.config import (
     NODE_KEY_FILE,
     NodeConfig,
     NodeConfigError,
@@ -22,9 +22,9 @@ from .config import (
     parse_peer,
     spec_config,
 )
-from .control import Control, StdinControl
-from .devnet_source import PRUNE_DEPTH, DevnetSource
-from .events import (
+from eip8025_p2p.node.control import Control, StdinControl
+from eip8025_p2p.node.devnet_source import PRUNE_DEPTH, DevnetSource
+from eip8025_p2p.node.events import (
     AcceptedEvent,
     BlockEvent,
     DoneEvent,
@@ -36,8 +36,8 @@ from .events import (
     VerdictReport,
     event_from_json,
 )
-from .node import ProofNode, run_with_signals
-from .source import ChainBlock, ChainSink, ChainSource
+from eip8025_p2p.node.node import ProofNode, run_with_signals
+from eip8025_p2p.node.source import ChainBlock, ChainSink, ChainSource
 
 __all__ = [
     "NODE_KEY_FILE",

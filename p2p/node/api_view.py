@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..api import BlockRef, NodeIdentity, PeerInfo, SyncStatus
-from ..pipeline import ProofPipeline
+from eip8025_p2p.api import BlockRef, NodeIdentity, PeerInfo, SyncStatus
+from eip8025_p2p.pipeline import ProofPipeline
 
 if TYPE_CHECKING:
-    from .node import ProofNode
+    from eip8025_p2p.node.node import ProofNode
 
 __all__ = ["NodeApiView"]
 

@@ -20,9 +20,8 @@ import trio
 
 from eip8025.chain import InMemoryChainView
 from eip8025.config import SpecConfig
-
-from ..api import BlockRef, SyncStatus
-from ..beacon import (
+from eip8025_p2p.api import BlockRef, SyncStatus
+from eip8025_p2p.beacon import (
     BeaconFollower,
     BeaconNodeError,
     ChainInfo,
@@ -31,8 +30,8 @@ from ..beacon import (
     FollowerConfig,
     FollowerStatus,
 )
-from ..reqresp import StatusV2
-from .source import ChainSink
+from eip8025_p2p.node.source import ChainSink
+from eip8025_p2p.reqresp import StatusV2
 
 __all__ = ["PROVE_WINDOW", "BeaconSource"]
 

@@ -30,11 +30,10 @@ from eip8025.errors import Eip8025Error
 from eip8025.hexbytes import parse_hex
 from eip8025.profiles import DEFAULT_PROFILE
 from eip8025.prover import ProverIdentity
-
-from ..api import ApiConfig
-from ..devchain import DevnetChain, DevnetSpec
-from ..enr import ENR, ENRError
-from ..gossip_topic import JS_LIBP2P_MAX_RPC_SIZE
+from eip8025_p2p.api import ApiConfig
+from eip8025_p2p.devchain import DevnetChain, DevnetSpec
+from eip8025_p2p.enr import ENR, ENRError
+from eip8025_p2p.gossip_topic import JS_LIBP2P_MAX_RPC_SIZE
 
 __all__ = [
     "MAX_CATCH_UP_SLOTS",
@@ -198,7 +197,7 @@ def parse_peer(text: str, fork_digest: bytes | None = None) -> str:
         return address
     try:
         info_from_p2p_addr(multiaddr.Multiaddr(text))
-    except Exception as exc:  # multiaddr and libp2p raise several error types
+    except ValueError as exc:  # multiaddr ParseError and libp2p InvalidAddrError are ValueErrors
         raise NodeConfigError(
             f"--peers: {text!r} is neither an ENR nor /ip4/HOST/tcp/PORT/p2p/PEER_ID ({exc})"
         ) from None

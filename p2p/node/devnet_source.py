@@ -18,15 +18,14 @@ from typing import Final
 
 from eip8025.chain import InMemoryChainView
 from eip8025.config import SpecConfig
-
-from ..api import BlockRef, SyncStatus
-from ..devchain import DevBlock, DevnetChain
-from ..reqresp import StatusV2
-from .clock import SlotSchedule, UnixClock
-from .config import NodeConfig
-from .control import Control
-from .events import GenesisEvent, NodeEvent
-from .source import ChainSink
+from eip8025_p2p.api import BlockRef, SyncStatus
+from eip8025_p2p.devchain import DevBlock, DevnetChain
+from eip8025_p2p.node.clock import SlotSchedule, UnixClock
+from eip8025_p2p.node.config import NodeConfig
+from eip8025_p2p.node.control import Control
+from eip8025_p2p.node.events import GenesisEvent, NodeEvent
+from eip8025_p2p.node.source import ChainSink
+from eip8025_p2p.reqresp import StatusV2
 
 __all__ = ["PRUNE_DEPTH", "PRUNE_EVERY", "DevnetSource"]
 

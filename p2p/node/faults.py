@@ -12,8 +12,7 @@ from eip8025.containers import SignedExecutionProofEnvelopeBase
 from eip8025.prover import ProofGenerator, ProverIdentity
 from eip8025.signing import get_execution_proof_envelope_signature
 from eip8025.verification import SpecContext, get_public_input
-
-from .source import ChainBlock
+from eip8025_p2p.node.source import ChainBlock
 
 __all__ = ["forge_proofs"]
 

@@ -33,36 +33,42 @@ from eip8025.prover import ProofBackend
 from eip8025.signing_protection import MemorySigningProtection
 from eip8025.store import ExecutionProofStore
 from eip8025.verification import SpecContext
-
-from ..alerts import Alerts
-from ..api import ApiServer
-from ..encoding import execution_proof_topic
-from ..enr import ENR
-from ..gossip_topic import ExecutionProofTopic
-from ..host import GossipNode
-from ..metrics import InstrumentedProofEngine, MetricsServer, NodeMetrics
-from ..pipeline import ProofPipeline, VerdictEvent
-from ..reqresp import MetaDataV3, ReqResp, StatusV2
-from ..storage import STATE_FILE, NodeStorage, NodeStorageError
-from .api_view import NodeApiView
-from .beacon_source import BeaconSource
-from .clock import TrioUnixClock, UnixClock
-from .config import (
+from eip8025_p2p.alerts import Alerts
+from eip8025_p2p.api import ApiServer
+from eip8025_p2p.encoding import execution_proof_topic
+from eip8025_p2p.enr import ENR
+from eip8025_p2p.gossip_topic import ExecutionProofTopic
+from eip8025_p2p.host import GossipNode
+from eip8025_p2p.metrics import InstrumentedProofEngine, MetricsServer, NodeMetrics
+from eip8025_p2p.node.api_view import NodeApiView
+from eip8025_p2p.node.beacon_source import BeaconSource
+from eip8025_p2p.node.clock import TrioUnixClock, UnixClock
+from eip8025_p2p.node.config import (
     NodeConfig,
     NodeConfigError,
     check_node_config,
     check_validator_keys,
     spec_config,
 )
-from .control import Control
-from .devnet_source import DevnetSource
-from .events import AcceptedEvent, BlockEvent, DoneEvent, NodeEvent, RestoredEvent, VerdictReport
-from .peering import StaticPeers
-from .prover import ProverService
-from .readiness import ready_event
-from .source import ChainBlock, ChainSource
-from .submitter import ProofSubmitter
-from .watchdog import Watchdog
+from eip8025_p2p.node.control import Control
+from eip8025_p2p.node.devnet_source import DevnetSource
+from eip8025_p2p.node.events import (
+    AcceptedEvent,
+    BlockEvent,
+    DoneEvent,
+    NodeEvent,
+    RestoredEvent,
+    VerdictReport,
+)
+from eip8025_p2p.node.peering import StaticPeers
+from eip8025_p2p.node.prover import ProverService
+from eip8025_p2p.node.readiness import ready_event
+from eip8025_p2p.node.source import ChainBlock, ChainSource
+from eip8025_p2p.node.submitter import ProofSubmitter
+from eip8025_p2p.node.watchdog import Watchdog
+from eip8025_p2p.pipeline import ProofPipeline, VerdictEvent
+from eip8025_p2p.reqresp import MetaDataV3, ReqResp, StatusV2
+from eip8025_p2p.storage import STATE_FILE, NodeStorage, NodeStorageError
 
 __all__ = ["ProofNode", "run_with_signals"]
 
@@ -296,7 +302,9 @@ class ProofNode:
         self.emit(DoneEvent(name=self.config.name, **self.metrics.summary()))
 
     async def _main(self) -> None:
-        missing = await self.peers.wait_for_mesh(self.topic.topic, self.config.ready_timeout)
+        with trio.move_on_after(self.config.ready_timeout):
+            await self.peers.wait_for_mesh(self.topic.topic)
+        missing = self.peers.missing_from_mesh(self.topic.topic)
         self.emit(ready_event(self, missing))
         if self.restored is not None:
             self.emit(self.restored)

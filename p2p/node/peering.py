@@ -6,6 +6,7 @@ when they go away; bootstrap peers (our beacon node's own peers) get one dial ea
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Final
@@ -16,8 +17,8 @@ from libp2p.network.swarm import Swarm
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 
-from ..alerts import Alerts
-from ..host import GossipNode
+from eip8025_p2p.alerts import Alerts
+from eip8025_p2p.host import GossipNode
 
 __all__ = ["StaticPeers"]
 
@@ -30,6 +31,8 @@ UNREACHABLE_AFTER: Final = 10.0
 """Seconds a static peer may stay unreachable before it is reported."""
 LIVENESS_INTERVAL: Final = 0.5
 """Seconds between checks that a static peer is still connected."""
+MESH_RECHECK: Final = 1.0
+"""Seconds between re-checks of a static peer that is not yet in our mesh."""
 
 
 class StaticPeers:
@@ -77,7 +80,7 @@ class StaticPeers:
             with trio.fail_after(DIAL_TIMEOUT):
                 await self.node.host.connect(info)
             logger.info("connected to bootstrap peer %s", address)
-        except Exception as exc:  # libp2p raises many error types while dialing
+        except Exception as exc:  # noqa: BLE001 - a failed dial raises many types
             logger.debug("bootstrap peer %s: %r", address, exc)
 
     async def _keep_connected(self, address: str, peer_id: ID) -> None:
@@ -108,7 +111,7 @@ class StaticPeers:
                 try:
                     with trio.fail_after(DIAL_TIMEOUT):
                         await self.node.host.connect(info)
-                except Exception as exc:  # libp2p raises many error types while dialing
+                except Exception as exc:  # noqa: BLE001 - a failed dial raises many types
                     logger.debug("dialing %s failed: %r", address, exc)
                     if trio.current_time() - lost_at > UNREACHABLE_AFTER:
                         self.alerts.warn(
@@ -131,15 +134,21 @@ class StaticPeers:
                 backoff = REDIAL_MIN_BACKOFF
             await trio.sleep(LIVENESS_INTERVAL)
 
-    async def wait_for_mesh(self, topic: str, timeout: float) -> list[str]:
-        """Wait until every static peer is in our mesh of ``topic``; return those that are not."""
+    def _waited(self) -> list[tuple[str, ID]]:
+        return [(a, p) for a, p in self.peers if a not in self.outside_topic]
+
+    async def wait_for_mesh(self, topic: str) -> None:
+        """Wait until every static peer is in our mesh of ``topic`` (bound it with a scope).
+
+        The beacon node's own addresses (``outside_topic``) are not waited for.
+        """
         router = self.node.router
-        waited = [(a, p) for a, p in self.peers if a not in self.outside_topic]
-        with trio.move_on_after(timeout):
-            for _, peer_id in waited:
-                while peer_id not in router.mesh.get(topic, set()):
-                    try:
-                        await router.wait_for_mesh(peer_id, topic, timeout=timeout)
-                    except trio.TooSlowError:
-                        break
-        return [address for address, peer_id in waited if peer_id not in router.mesh.get(topic, ())]
+        for _, peer_id in self._waited():
+            while peer_id not in router.mesh.get(topic, set()):
+                with contextlib.suppress(trio.TooSlowError):
+                    await router.wait_for_mesh(peer_id, topic, timeout=MESH_RECHECK)
+
+    def missing_from_mesh(self, topic: str) -> list[str]:
+        """The waited-for static peers (their addresses) not in our mesh of ``topic``."""
+        mesh = self.node.router.mesh.get(topic, set())
+        return [address for address, peer_id in self._waited() if peer_id not in mesh]

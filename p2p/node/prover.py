@@ -27,15 +27,14 @@ from eip8025.engine import ProofEngineError
 from eip8025.prover import ProofGenerator, ProverIdentity, sign_execution_proofs
 from eip8025.signing_protection import SigningProtection
 from eip8025.verification import SpecContext
-
-from ..encoding import encode_execution_proof
-from ..gossip_topic import ExecutionProofTopic
-from ..metrics import NodeMetrics
-from ..pipeline import Outcome, ProofPipeline
-from .events import NodeEvent, PublishedEvent
-from .faults import forge_proofs
-from .source import ChainBlock
-from .submitter import ProofSubmitter
+from eip8025_p2p.encoding import encode_execution_proof
+from eip8025_p2p.gossip_topic import ExecutionProofTopic
+from eip8025_p2p.metrics import NodeMetrics
+from eip8025_p2p.node.events import NodeEvent, PublishedEvent
+from eip8025_p2p.node.faults import forge_proofs
+from eip8025_p2p.node.source import ChainBlock
+from eip8025_p2p.node.submitter import ProofSubmitter
+from eip8025_p2p.pipeline import Outcome, ProofPipeline
 
 __all__ = ["ProverService"]
 

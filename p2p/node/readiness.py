@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .events import ReadyEvent
+from eip8025_p2p.node.events import ReadyEvent
 
 if TYPE_CHECKING:
-    from .node import ProofNode
+    from eip8025_p2p.node.node import ProofNode
 
 __all__ = ["ready_event"]
 

@@ -15,9 +15,8 @@ from eip8025.chain import BeaconStateView, InMemoryChainView
 from eip8025.config import SpecConfig
 from eip8025.containers import ExecutionPayloadEnvelope, NewPayloadRequestBase
 from eip8025.profiles import SpecProfile
-
-from ..api import BlockRef, SyncStatus
-from ..reqresp import StatusV2
+from eip8025_p2p.api import BlockRef, SyncStatus
+from eip8025_p2p.reqresp import StatusV2
 
 __all__ = ["ChainBlock", "ChainSink", "ChainSource"]
 

@@ -19,10 +19,9 @@ from typing import Final
 import trio
 
 from eip8025.gossip import GossipReason
-
-from ..alerts import Alerts
-from ..pipeline import VerdictEvent
-from .source import ChainSource
+from eip8025_p2p.alerts import Alerts
+from eip8025_p2p.node.source import ChainSource
+from eip8025_p2p.pipeline import VerdictEvent
 
 __all__ = ["Watchdog"]
 

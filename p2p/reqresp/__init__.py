@@ -16,7 +16,7 @@ Usage::
         reqresp.peers.connected()   # PeerState of every connected peer
 """
 
-from .codec import (
+from eip8025_p2p.reqresp.codec import (
     ResponseChunk,
     ResultCode,
     decode_request,
@@ -25,8 +25,8 @@ from .codec import (
     encode_request,
     encode_success_chunk,
 )
-from .config import ReqRespConfig
-from .errors import (
+from eip8025_p2p.reqresp.config import ReqRespConfig
+from eip8025_p2p.reqresp.errors import (
     CodecError,
     InvalidResponse,
     ProtocolNotSupported,
@@ -36,8 +36,8 @@ from .errors import (
     ResponseError,
     StreamFailed,
 )
-from .framing import MAX_PAYLOAD_SIZE, SizeBounds
-from .messages import (
+from eip8025_p2p.reqresp.framing import MAX_PAYLOAD_SIZE, SizeBounds
+from eip8025_p2p.reqresp.messages import (
     GOODBYE_BANNED,
     GOODBYE_BANNED_IP,
     GOODBYE_CLIENT_SHUTDOWN,
@@ -52,8 +52,8 @@ from .messages import (
     StatusV2,
     goodbye_reason_name,
 )
-from .peers import PeerState, PeerTable
-from .protocol import (
+from eip8025_p2p.reqresp.peers import PeerState, PeerTable
+from eip8025_p2p.reqresp.protocol import (
     ALL_METHODS,
     GOODBYE_V1,
     METADATA_V2,
@@ -67,9 +67,14 @@ from .protocol import (
     Timeouts,
     send_request,
 )
-from .ratelimit import DEFAULT_RATE_LIMITS, MAX_CONCURRENT_REQUESTS, RateLimit, RateLimiter
-from .service import ReqResp
-from .source import StaticStatusSource, StatusSource
+from eip8025_p2p.reqresp.ratelimit import (
+    DEFAULT_RATE_LIMITS,
+    MAX_CONCURRENT_REQUESTS,
+    RateLimit,
+    RateLimiter,
+)
+from eip8025_p2p.reqresp.service import ReqResp
+from eip8025_p2p.reqresp.source import StaticStatusSource, StatusSource
 
 __all__ = [
     "ALL_METHODS",

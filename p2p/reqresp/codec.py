@@ -21,8 +21,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from .errors import CodecError
-from .framing import (
+from eip8025_p2p.reqresp.errors import CodecError
+from eip8025_p2p.reqresp.framing import (
     SNAPPY_STREAM_IDENTIFIER,
     SizeBounds,
     StreamReader,
@@ -32,7 +32,7 @@ from .framing import (
     encode_uvarint,
     payload_decoder,
 )
-from .messages import ERROR_MESSAGE_BOUNDS, MAX_ERROR_MESSAGE_SIZE
+from eip8025_p2p.reqresp.messages import ERROR_MESSAGE_BOUNDS, MAX_ERROR_MESSAGE_SIZE
 
 __all__ = [
     "ResponseChunk",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from .protocol import Timeouts
-from .ratelimit import DEFAULT_RATE_LIMITS, RateLimit
+from eip8025_p2p.reqresp.protocol import Timeouts
+from eip8025_p2p.reqresp.ratelimit import DEFAULT_RATE_LIMITS, RateLimit
 
 __all__ = ["ReqRespConfig"]
 

@@ -23,8 +23,7 @@ import cramjam
 from libp2p.network.stream.exceptions import StreamEOF
 
 from eip8025.containers import max_compressed_len
-
-from .errors import CodecError
+from eip8025_p2p.reqresp.errors import CodecError
 
 __all__ = [
     "MAX_PAYLOAD_SIZE",

@@ -25,13 +25,17 @@ from typing import TYPE_CHECKING
 
 import trio
 
-from .errors import RequestError
-from .messages import GOODBYE_FAULT, GOODBYE_IRRELEVANT_NETWORK, goodbye_reason_name
-from .peers import PeerState, short_id
+from eip8025_p2p.reqresp.errors import RequestError
+from eip8025_p2p.reqresp.messages import (
+    GOODBYE_FAULT,
+    GOODBYE_IRRELEVANT_NETWORK,
+    goodbye_reason_name,
+)
+from eip8025_p2p.reqresp.peers import PeerState, short_id
 
 if TYPE_CHECKING:
-    from .config import ReqRespConfig
-    from .service import ReqResp
+    from eip8025_p2p.reqresp.config import ReqRespConfig
+    from eip8025_p2p.reqresp.service import ReqResp
 
 __all__ = ["Handshake"]
 
@@ -50,7 +54,7 @@ class Handshake:
         with state.cancel_scope:
             try:
                 await self._run(state)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one peer's task must not end the node
                 logger.warning("handshake task of %s failed: %r", short_id(state.peer_id), exc)
 
     async def _run(self, state: PeerState) -> None:

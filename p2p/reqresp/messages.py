@@ -17,9 +17,8 @@ from ssz.sedes.bitvector import Bitvector
 from eip8025.containers import Epoch, Root, Slot
 from eip8025.ssz import Container
 from eip8025.ssz.types import Bytes4, Uint64
-
-from .errors import CodecError
-from .framing import SizeBounds
+from eip8025_p2p.reqresp.errors import CodecError
+from eip8025_p2p.reqresp.framing import SizeBounds
 
 __all__ = [
     "ATTESTATION_SUBNET_COUNT",

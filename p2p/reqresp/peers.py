@@ -16,7 +16,7 @@ from collections.abc import Callable
 import trio
 from libp2p.peer.id import ID
 
-from .messages import MetaDataV2, MetaDataV3, StatusV1, StatusV2
+from eip8025_p2p.reqresp.messages import MetaDataV2, MetaDataV3, StatusV1, StatusV2
 
 __all__ = ["PeerState", "PeerTable", "short_id"]
 

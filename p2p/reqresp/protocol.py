@@ -22,7 +22,7 @@ from libp2p.custom_types import TProtocol
 from libp2p.peer.id import ID
 from libp2p.protocol_muxer.exceptions import MultiselectClientError
 
-from .codec import (
+from eip8025_p2p.reqresp.codec import (
     ResultCode,
     encode_error_chunk,
     encode_request,
@@ -31,7 +31,7 @@ from .codec import (
     read_chunk_payload,
     read_result,
 )
-from .errors import (
+from eip8025_p2p.reqresp.errors import (
     CodecError,
     InvalidResponse,
     ProtocolNotSupported,
@@ -39,8 +39,8 @@ from .errors import (
     ResponseError,
     StreamFailed,
 )
-from .framing import SizeBounds, StreamReader
-from .messages import (
+from eip8025_p2p.reqresp.framing import SizeBounds, StreamReader
+from eip8025_p2p.reqresp.messages import (
     UINT64_BOUNDS,
     MetaDataV2,
     MetaDataV3,
@@ -184,14 +184,9 @@ async def _close_write(stream: Stream) -> None:
         await stream.close()
 
 
-async def _open(
-    opener: StreamOpener, peer_id: ID, methods: Sequence[Method], timeout: float
-) -> Stream:
+async def _open(opener: StreamOpener, peer_id: ID, methods: Sequence[Method]) -> Stream:
     try:
-        with trio.fail_after(timeout):
-            return await opener.new_stream(peer_id, [m.protocol_id for m in methods])
-    except trio.TooSlowError:
-        raise RequestTimeout("open", timeout) from None
+        return await opener.new_stream(peer_id, [m.protocol_id for m in methods])
     except Exception as exc:  # py-libp2p raises StreamFailure, SwarmException, ...
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         if isinstance(cause, MultiselectClientError):
@@ -220,7 +215,11 @@ async def send_request(
         RequestError: :class:`ResponseError` (error result), :class:`RequestTimeout`,
             :class:`InvalidResponse`, :class:`ProtocolNotSupported` or :class:`StreamFailed`.
     """
-    stream = await _open(opener, peer_id, methods, timeouts.open)
+    try:
+        with trio.fail_after(timeouts.open):
+            stream = await _open(opener, peer_id, methods)
+    except trio.TooSlowError:
+        raise RequestTimeout("open", timeouts.open) from None
     by_id = {m.protocol_id: m for m in methods}
     method = by_id.get(stream.get_protocol() or TProtocol(""))
     if method is None:

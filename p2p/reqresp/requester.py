@@ -16,8 +16,8 @@ from libp2p.abc import IHost
 from libp2p.peer.id import ID
 from ssz.exceptions import DeserializationError
 
-from .errors import InvalidResponse, RequestError, StreamFailed
-from .messages import (
+from eip8025_p2p.reqresp.errors import InvalidResponse, RequestError, StreamFailed
+from eip8025_p2p.reqresp.messages import (
     MetaDataV2,
     MetaDataV3,
     StatusV1,
@@ -26,8 +26,8 @@ from .messages import (
     encode_uint64,
     goodbye_reason_name,
 )
-from .peers import PeerState, PeerTable, short_id
-from .protocol import (
+from eip8025_p2p.reqresp.peers import PeerState, PeerTable, short_id
+from eip8025_p2p.reqresp.protocol import (
     GOODBYE_V1,
     METADATA_V2,
     METADATA_V3,
@@ -38,8 +38,8 @@ from .protocol import (
     Timeouts,
     send_request,
 )
-from .ratelimit import MAX_CONCURRENT_REQUESTS
-from .source import StatusSource
+from eip8025_p2p.reqresp.ratelimit import MAX_CONCURRENT_REQUESTS
+from eip8025_p2p.reqresp.source import StatusSource
 
 __all__ = ["Requester", "describe_status"]
 

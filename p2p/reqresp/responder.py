@@ -20,10 +20,10 @@ from libp2p.abc import INetStream
 from libp2p.peer.id import ID
 from ssz.exceptions import DeserializationError
 
-from .codec import ResultCode, read_request
-from .errors import CodecError
-from .framing import StreamReader
-from .messages import (
+from eip8025_p2p.reqresp.codec import ResultCode, read_request
+from eip8025_p2p.reqresp.errors import CodecError
+from eip8025_p2p.reqresp.framing import StreamReader
+from eip8025_p2p.reqresp.messages import (
     MetaDataV2,
     MetaDataV3,
     StatusV1,
@@ -32,13 +32,13 @@ from .messages import (
     encode_uint64,
     goodbye_reason_name,
 )
-from .peers import short_id
-from .protocol import Method, abort_stream, write_error, write_success
-from .ratelimit import Admission
-from .requester import describe_status
+from eip8025_p2p.reqresp.peers import short_id
+from eip8025_p2p.reqresp.protocol import Method, abort_stream, write_error, write_success
+from eip8025_p2p.reqresp.ratelimit import Admission
+from eip8025_p2p.reqresp.requester import describe_status
 
 if TYPE_CHECKING:
-    from .service import ReqResp
+    from eip8025_p2p.reqresp.service import ReqResp
 
 __all__ = ["Responder"]
 
@@ -55,7 +55,7 @@ class Responder:
         """The stream handler of ``method``: never raises (except cancellation)."""
         try:
             peer_id = stream.muxed_conn.peer_id
-        except Exception:
+        except AttributeError:  # a stream without a connection (closed meanwhile)
             await abort_stream(stream)
             return
         key = peer_id.to_base58()
@@ -68,7 +68,7 @@ class Responder:
             return
         try:
             await self._serve_admitted(method, stream, peer_id, admission, delay)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a stream handler never raises into libp2p
             logger.warning("serving %s to %s failed: %r", method.label, short_id(peer_id), exc)
             await abort_stream(stream)
         finally:

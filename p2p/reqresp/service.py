@@ -24,14 +24,22 @@ from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee
 from libp2p.peer.id import ID
 from multiaddr import Multiaddr
 
-from .config import ReqRespConfig
-from .handshake import Handshake
-from .peers import PeerState, PeerTable, short_id
-from .protocol import GOODBYE_V1, METADATA_V2, METADATA_V3, PING_V1, STATUS_V1, STATUS_V2, Method
-from .ratelimit import RateLimiter
-from .requester import Requester
-from .responder import Responder
-from .source import StatusSource
+from eip8025_p2p.reqresp.config import ReqRespConfig
+from eip8025_p2p.reqresp.handshake import Handshake
+from eip8025_p2p.reqresp.peers import PeerState, PeerTable, short_id
+from eip8025_p2p.reqresp.protocol import (
+    GOODBYE_V1,
+    METADATA_V2,
+    METADATA_V3,
+    PING_V1,
+    STATUS_V1,
+    STATUS_V2,
+    Method,
+)
+from eip8025_p2p.reqresp.ratelimit import RateLimiter
+from eip8025_p2p.reqresp.requester import Requester
+from eip8025_p2p.reqresp.responder import Responder
+from eip8025_p2p.reqresp.source import StatusSource
 
 __all__ = ["ReqResp"]
 
@@ -166,7 +174,7 @@ class ReqResp(Requester):
             await self.goodbye(peer_id, reason)
         try:
             await self.host.disconnect(peer_id)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - hanging up is best effort
             logger.warning("disconnecting %s failed: %r", short_id(peer_id), exc)
 
     async def hang_up_later(self, peer_id: ID) -> None:
@@ -191,5 +199,5 @@ def _describe(connection: INetConn, peer_id: ID) -> tuple[str, str]:
 async def _run_logged(fn: Callable[[], Awaitable[object]]) -> None:
     try:
         await fn()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a background task must not end the node
         logger.warning("background req/resp task failed: %r", exc)

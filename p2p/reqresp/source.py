@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .messages import MetaDataV3, StatusV2
+from eip8025_p2p.reqresp.messages import MetaDataV3, StatusV2
 
 __all__ = ["StaticStatusSource", "StatusSource"]
 
