@@ -18,9 +18,8 @@ while identities were being let in, bans (its ``banning peer`` WARNING lines), w
 reconnect of a banned identity met, and every honest payload: accepted or not, with its latency
 (the validator's ``accepted`` lines; slot start -> k-of-n met).
 
-The validator runs ``eip8025_cli`` with ``eip8025_p2p.host.create_host`` building its host with
-``new_eth2_host`` (the pending one-line change to ``p2p/host.py``: the ``inbound_slots`` patch)
-unless host.py does so already; ``--stock-host`` runs it unchanged. Not part of the test suite.
+The validator is a plain ``eip8025 node``; ``--stock-host`` builds its host with py-libp2p's
+``new_host`` instead of ``new_eth2_host`` (no ``inbound_slots`` patch). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -58,11 +57,10 @@ from eip8025_p2p.node.config import NodeConfig
 SEED = "bench-flood"
 BOOT = """\
 import sys
-import libp2p
-import eip8025_p2p.host as host
-from eip8025_p2p.libp2p_patches import new_eth2_host
-if {patch} and getattr(host, "new_host", None) is libp2p.new_host:
-    host.new_host = new_eth2_host
+if not {patch}:  # --stock-host: py-libp2p's new_host, without the inbound_slots patch
+    import libp2p
+    import eip8025_p2p.host as host
+    host.new_eth2_host = libp2p.new_host
 from eip8025_cli import main
 sys.exit(main(sys.argv[1:]))
 """
