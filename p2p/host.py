@@ -16,7 +16,7 @@ never connects.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Final
 
 import multiaddr
@@ -69,14 +69,21 @@ def peer_id_from_secret(secret: bytes) -> ID:
     return ID.from_pubkey(secp256k1_key_pair(secret).public_key)
 
 
-def create_host(secret: bytes, listen: multiaddr.Multiaddr) -> IHost:
+def create_host(
+    secret: bytes,
+    listen: multiaddr.Multiaddr,
+    *,
+    build: Callable[..., IHost] = new_eth2_host,
+) -> IHost:
     """A TCP + Noise + yamux/mplex host with the secp256k1 identity of ``secret`` (not running).
 
-    The muxers are offered in order: yamux first, mplex as the fallback.
+    The muxers are offered in order: yamux first, mplex as the fallback. ``build`` makes the host
+    from py-libp2p's ``new_host`` arguments: :func:`new_eth2_host` (our TCP transport, the
+    ``inbound_slots`` patch); tests pass the stock ``libp2p.new_host``.
     """
     key_pair = secp256k1_key_pair(secret)
     noise = NoiseTransport(key_pair, noise_privkey=create_x25519_key_pair().private_key)
-    return new_eth2_host(
+    return build(
         key_pair=key_pair,
         sec_opt={NOISE_PROTOCOL_ID: noise},
         muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux, MPLEX_PROTOCOL_ID: Mplex},

@@ -11,7 +11,9 @@ import contextlib
 import dataclasses
 import hashlib
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
+import pytest
 import trio
 
 from eip8025 import containers
@@ -168,3 +170,17 @@ async def network(
                 await peers[a].node.pubsub.wait_for_mesh(peers[b].node.peer_id, topic, timeout)
                 await peers[b].node.pubsub.wait_for_mesh(peers[a].node.peer_id, topic, timeout)
         yield peers
+
+
+def patched_and_stock(reason: str = "py-libp2p 0.8.1 default breaks eth2 gossip") -> list[Any]:
+    """``parametrize`` values of a patch test: ``patched`` (True), then ``unpatched`` (False).
+
+    The stock variant must fail by an assertion: ``xfail(strict=True, raises=AssertionError)``, so
+    an upgrade of py-libp2p that fixes the default shows up as an unexpected pass, and a crash of
+    the stock object never counts as "still broken".
+    """
+    stock = pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
+    return [
+        pytest.param(True, id="patched"),
+        pytest.param(False, id="unpatched", marks=stock),
+    ]

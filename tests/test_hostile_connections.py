@@ -5,7 +5,7 @@ py-libp2p 0.8.1 keeps an inbound slot for every connection a node ever accepted
 over, then checks that an honest peer still gets in and its gossip proof is stored. The node's
 host is ``eip8025_p2p.host.create_host``'s (TCP, Noise, yamux then mplex, through
 ``new_eth2_host``); the unpatched run builds the same host with py-libp2p's ``new_host``
-(:func:`host_factory`, installed with ``monkeypatch`` as the ``create_host`` ``GossipNode`` calls).
+(:data:`STOCK_HOST`, installed with ``monkeypatch`` as the ``create_host`` ``GossipNode`` calls).
 
 To keep the test short the node's inbound capacity is lowered from py-libp2p's 250
 (``max_connections - min_connections``) to :data:`CAPACITY`, and the node is connected to and
@@ -14,6 +14,7 @@ hung up on :data:`CYCLES` = 1,000 times (50 x that capacity; full upgrades, ~15 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -21,22 +22,14 @@ import multiaddr
 import pytest
 import trio
 from libp2p import new_host
-from libp2p.abc import IHost
-from libp2p.crypto.x25519 import create_new_key_pair as create_x25519_key_pair
-from libp2p.custom_types import TProtocol
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
-from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
-from libp2p.security.noise.transport import Transport as NoiseTransport
-from libp2p.stream_muxer.mplex.mplex import MPLEX_PROTOCOL_ID, Mplex
-from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL_ID
-from libp2p.stream_muxer.yamux.yamux import Yamux
 
 import eip8025_p2p.host as host_module
-from eip8025_p2p.host import create_host, secp256k1_key_pair
+from eip8025_p2p.host import create_host
 from eip8025_p2p.libp2p_patches import InboundSlotTCP
 from eip8025_p2p.pipeline import Outcome
-from tests.gossip_support import CHAIN, MAKER, Peer, make_peer
+from tests.gossip_support import CHAIN, MAKER, Peer, make_peer, patched_and_stock
 
 CAPACITY = 20
 CYCLES = 1_000
@@ -45,30 +38,10 @@ DEADLINE = 30.0
 HANG_UP_DEADLINE = 240.0  # a bound for the 1,000 cycles (~15 s on an idle 2-core machine)
 LOOPBACK = multiaddr.Multiaddr("/ip4/127.0.0.1/tcp/0")
 
-PATCHED = pytest.param(True, id="patched")
-UNPATCHED = pytest.param(
-    False,
-    id="unpatched",
-    marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="py-libp2p 0.8.1 leaks inbound slots"
-    ),
-)
 
 
-def host_factory(build: Callable[..., IHost]) -> Callable[[bytes, multiaddr.Multiaddr], IHost]:
-    """``create_host`` with the host built by ``build`` (the stock ``new_host``)."""
-
-    def create(secret: bytes, listen: multiaddr.Multiaddr) -> IHost:
-        key_pair = secp256k1_key_pair(secret)
-        noise = NoiseTransport(key_pair, noise_privkey=create_x25519_key_pair().private_key)
-        return build(
-            key_pair=key_pair,
-            sec_opt={NOISE_PROTOCOL_ID: noise},
-            muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux, MPLEX_PROTOCOL_ID: Mplex},
-            listen_addrs=[listen],
-        )
-
-    return create
+STOCK_HOST = functools.partial(create_host, build=new_host)
+"""``create_host`` over py-libp2p's own ``new_host`` (no ``inbound_slots`` patch)."""
 
 
 async def poll(predicate: Callable[[], bool], timeout: float = DEADLINE) -> None:
@@ -108,13 +81,13 @@ async def hang_up_cycles(target: multiaddr.Multiaddr, cycles: int) -> int:
     return refused
 
 
-@pytest.mark.parametrize("patched", [PATCHED, UNPATCHED])
+@pytest.mark.parametrize("patched", patched_and_stock("py-libp2p 0.8.1 leaks inbound slots"))
 def test_inbound_slots_survive_many_hang_ups(
     patched: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # run by hand: pytest-trio would hand xfail an exception group, never an AssertionError
     if not patched:  # host.create_host builds with new_eth2_host; the stock object is new_host
-        monkeypatch.setattr(host_module, "create_host", host_factory(new_host))
+        monkeypatch.setattr(host_module, "create_host", STOCK_HOST)
     trio.run(hang_ups_then_an_honest_peer)
 
 

@@ -32,7 +32,6 @@ from libp2p.pubsub.pubsub import Pubsub
 from libp2p.tools.anyio_service import background_trio_service
 from trio.testing import MockClock
 
-import eip8025_p2p.host as host_module
 from eip8025.profiles import DEFAULT_PROFILE as PROFILE
 from eip8025_p2p.encoding import encode_execution_proof
 from eip8025_p2p.host import create_host
@@ -43,24 +42,22 @@ from eip8025_p2p.libp2p_patches import (
     GossipParams,
     create_gossip,
     eth2_score_params,
-    new_eth2_host,
 )
 from eip8025_p2p.pipeline import Outcome, PipelineConfig
-from tests.gossip_support import CHAIN, MAKER, PROOF_TYPES, Peer, make_peer, network
-from tests.test_hostile_connections import host_factory
+from tests.gossip_support import (
+    CHAIN,
+    MAKER,
+    PROOF_TYPES,
+    Peer,
+    make_peer,
+    network,
+    patched_and_stock,
+)
 
 DEADLINE = 15.0
 BAN = 30.0
 LOOPBACK = multiaddr.Multiaddr("/ip4/127.0.0.1/tcp/0")
-PATCHED = pytest.param(True, id="patched")
-UNPATCHED = pytest.param(
-    False,
-    id="unpatched",
-    marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="py-libp2p 0.8.1 default breaks eth2 gossip"
-    ),
-)
-BOTH = [PATCHED, UNPATCHED]
+BOTH = patched_and_stock()
 
 
 @pytest.fixture
@@ -110,11 +107,8 @@ async def test_graylist_ban(
     patched: bool,
     clock: MockClock,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="eip8025_p2p.libp2p_patches")
-    if patched:  # the whole patched stack: inbound_slots too (see test_hostile_connections)
-        monkeypatch.setattr(host_module, "create_host", host_factory(new_eth2_host))
     params = GossipParams(ban_duration=BAN if patched else 0.0)
     async with network(2, params=params) as (victim, attacker):
         swarm = victim.node.host.get_network()
