@@ -43,7 +43,7 @@ from typing import TextIO
 
 import trio
 
-from .plan import (
+from eip8025_p2p.devnet.plan import (
     EXIT_EXPECTED_FAILURE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -54,7 +54,7 @@ from .plan import (
     percentile,
     plan_nodes,
 )
-from .runner import Devnet
+from eip8025_p2p.devnet.runner import Devnet
 
 __all__ = [
     "EXIT_EXPECTED_FAILURE",

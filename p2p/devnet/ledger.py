@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..node import AcceptedEvent, NodeEvent, VerdictReport
+from eip8025_p2p.node import AcceptedEvent, NodeEvent, VerdictReport
 
 __all__ = ["Ledger", "SlotState"]
 

@@ -14,9 +14,8 @@ from eip8025.acceptance import AcceptancePolicy, PolicyError
 from eip8025.config import DEFAULT_ACCEPTANCE_THRESHOLD, DEFAULT_ACCEPTED_PROOF_TYPES
 from eip8025.errors import Eip8025Error
 from eip8025.profiles import DEFAULT_PROFILE
-
-from ..host import peer_id_from_secret
-from ..node import NodeConfig, NodeConfigError, build_proof_engine, spec_config
+from eip8025_p2p.host import peer_id_from_secret
+from eip8025_p2p.node import NodeConfig, NodeConfigError, build_proof_engine, spec_config
 
 __all__ = [
     "EXIT_EXPECTED_FAILURE",

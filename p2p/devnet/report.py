@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from eip8025.acceptance import AcceptancePolicy
-
-from .ledger import Ledger, SlotState
-from .plan import (
+from eip8025_p2p.devnet.ledger import Ledger, SlotState
+from eip8025_p2p.devnet.plan import (
     EXIT_EXPECTED_FAILURE,
     EXIT_FAILED,
     EXIT_OK,
@@ -17,7 +16,7 @@ from .plan import (
     NodePlan,
     percentile,
 )
-from .supervisor import Sample
+from eip8025_p2p.devnet.supervisor import Sample
 
 __all__ = ["Report"]
 

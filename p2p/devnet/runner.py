@@ -22,10 +22,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import trio
 
-from ..devchain import DevnetChain, DevnetSpec
-from ..node import NodeEvent
-from .ledger import Ledger, SlotState
-from .plan import (
+from eip8025_p2p.devchain import DevnetChain, DevnetSpec
+from eip8025_p2p.devnet.ledger import Ledger, SlotState
+from eip8025_p2p.devnet.plan import (
     EXIT_EXPECTED_FAILURE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -33,8 +32,9 @@ from .plan import (
     DevnetConfig,
     plan_nodes,
 )
-from .report import Report
-from .supervisor import Child, Sample, Supervisor
+from eip8025_p2p.devnet.report import Report
+from eip8025_p2p.devnet.supervisor import Child, Sample, Supervisor
+from eip8025_p2p.node import NodeEvent
 
 if TYPE_CHECKING:
     from trio_typing import TaskStatus

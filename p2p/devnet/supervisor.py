@@ -5,7 +5,8 @@ port, started with ``--genesis-time stdin`` in its own session (Ctrl-C reaches o
 Its stdout carries typed events (:mod:`eip8025_p2p.node.events`), read back here; its stderr goes
 to ``DATADIR/<name>/stderr.log``. Stopping sends ``stop`` on stdin, then SIGTERM, then SIGKILL,
 each after a deadline, and reaps every child; a child whose parent died sees end of input and
-exits.
+exits. :meth:`Supervisor.restart` stops one node by signal (its pid) and starts it again with the
+same plan (datadir, key, port), as ``bench/bench_soak.py`` does to provers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,10 +23,10 @@ from typing import Any, Final
 
 import trio
 
-from ..devchain import interop_privkey
-from ..metrics import parse_exposition
-from ..node import NODE_KEY_FILE, DoneEvent, NodeEvent, ReadyEvent, event_from_json
-from .plan import DevnetConfig, NodePlan, reserve_ports
+from eip8025_p2p.devchain import interop_privkey
+from eip8025_p2p.devnet.plan import DevnetConfig, NodePlan, reserve_ports
+from eip8025_p2p.metrics import parse_exposition
+from eip8025_p2p.node import NODE_KEY_FILE, DoneEvent, NodeEvent, ReadyEvent, event_from_json
 
 __all__ = ["Child", "Supervisor"]
 
@@ -122,9 +124,24 @@ class Supervisor:
                 handle.write(plan.secret.hex() + "\n")
             os.chmod(key_path, 0o600)
 
-    async def start(self, nursery: trio.Nursery, plan: NodePlan, online: list[NodePlan]) -> None:
-        """Start ``plan``'s process and read its events (a task of ``nursery``)."""
-        log = open(os.path.join(self.datadir, plan.name, "stderr.log"), "wb")  # noqa: SIM115
+    async def start(
+        self,
+        nursery: trio.Nursery,
+        plan: NodePlan,
+        online: list[NodePlan],
+        *,
+        append_log: bool = False,
+    ) -> None:
+        """Start ``plan``'s process and read its events (a task of ``nursery``).
+
+        Args:
+            nursery: Where the reader of its events runs.
+            plan: The node.
+            online: Every node started (it dials the earlier ones).
+            append_log: Append to its ``stderr.log`` (a restart) instead of starting a new one.
+        """
+        path = os.path.join(self.datadir, plan.name, "stderr.log")
+        log = open(path, "ab" if append_log else "wb")  # noqa: SIM115, ASYNC230 - the child's log, once
         try:
             process = await trio.lowlevel.open_process(
                 self.command(plan, online),
@@ -138,6 +155,57 @@ class Supervisor:
         child = Child(plan, process)
         self.children[plan.name] = child
         nursery.start_soon(self._read, child)
+
+    async def restart(
+        self,
+        nursery: trio.Nursery,
+        name: str,
+        online: list[NodePlan],
+        *,
+        signum: signal.Signals = signal.SIGKILL,
+        down: float = 0.0,
+        genesis: int | None = None,
+        grace: float = STOP_GRACE,
+    ) -> Child:
+        """Stop node ``name`` with ``signum`` (by its pid), reap it, wait, start it again.
+
+        The new process runs the same plan: datadir, node key (so the same peer id), listen
+        port and flags; its stderr is appended to the same log. The stop is not a problem of the
+        run (the old child is marked ``stopping``).
+
+        Args:
+            nursery: Where the new child's reader runs.
+            name: The node to restart.
+            online: Every node started (the new process dials the earlier ones again).
+            signum: The signal sent (SIGKILL: a crash; SIGTERM: a clean stop).
+            down: Seconds between the old process's exit and the new start.
+            genesis: If set, sent to the new process as ``genesis <t>`` at once.
+            grace: Seconds after which a process that ignored ``signum`` is killed.
+
+        Returns:
+            The new child (also ``self.children[name]``).
+        """
+        old = self.children[name]
+        old.stopping = True
+        if old.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                old.process.send_signal(signum)
+            with trio.move_on_after(grace):
+                await old.process.wait()
+            if old.process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    old.process.kill()
+        await old.process.wait()
+        if old.process.stdin is not None:
+            with contextlib.suppress(Exception):
+                await old.process.stdin.aclose()
+        if down > 0:
+            await trio.sleep(down)
+        await self.start(nursery, old.plan, online, append_log=True)
+        new = self.children[name]
+        if genesis is not None:
+            await self.send(new, f"genesis {genesis}\n")
+        return new
 
     async def _read(self, child: Child) -> None:
         stdout = child.process.stdout
