@@ -254,6 +254,7 @@ async def test_single_node_proves_accepts_and_serves_metrics(mock_clock: MockClo
         slots=2,
         metrics_port=0,
         http_port=0,
+        publish_wait=0.0,  # a lone node: no peer will come
     )
     node, events, control = make_node(config)
     async with trio.open_nursery() as nursery:
@@ -311,7 +312,11 @@ async def test_prover_does_not_sign_again_what_it_signed_before_a_restart(
 ) -> None:
     """What a key signed (the signing protection, e.g. a datadir's) is not proven again."""
     config = node_config(
-        0, proof_generation=True, validator_keys=(ProverIdentity(0, interop_privkey(0)),), slots=1
+        0,
+        proof_generation=True,
+        validator_keys=(ProverIdentity(0, interop_privkey(0)),),
+        slots=1,
+        publish_wait=0.0,  # a lone node: no peer will come
     )
     node, events, control = make_node(config)
     genesis = math.floor(time.time())
@@ -404,6 +409,78 @@ async def test_prover_byzantine_prover_and_late_verifier() -> None:
         (3, 1),
         (5, 2),
     }
+
+
+async def test_prover_holds_its_proofs_until_a_peer_is_in_its_mesh() -> None:
+    """Signed while no peer is connected (a restarted prover nobody has redialled yet), the
+    proofs are held, not published into the void: the verifier that connects later gets them,
+    each validated and broadcast once, and no "nobody receives it" alert is raised."""
+    prover, p_events, p_control = make_node(
+        node_config(
+            1,
+            stateless_validation=False,
+            proof_generation=True,
+            validator_keys=(ProverIdentity(1, interop_privkey(1)),),
+            slots=1,
+            publish_wait=3600.0,  # longer than the test may run: the peer must come first
+        )
+    )
+    verifier, v_events, v_control = make_node(node_config(2, slots=1))
+    assert prover.prover is not None
+    service = prover.prover
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(prover.run)
+        nursery.start_soon(verifier.run)
+        await p_events.wait(lambda: bool(p_events.of("ready")))
+        await v_events.wait(lambda: bool(v_events.of("ready")))
+        genesis = math.floor(time.time())
+        p_control.set_genesis(genesis)
+        v_control.set_genesis(genesis)
+        # slot 1 is proven and signed with no peer: held (or, without the hold, published)
+        await poll(lambda: service.held > 0 or bool(p_events.of("published")))
+        # the peer comes seconds later (redial backoff), when IHAVE gossip no longer offers
+        # what was published before: nothing, with the hold
+        await poll(lambda: not prover.node.router.mcache.window(prover.topic.topic))
+        assert not prover.node.host.get_connected_peers()
+        await verifier.node.connect(prover.node.addrs[0])  # the first peer comes later
+        await v_events.wait(lambda: sum(e["stored"] for e in v_events.of("verdict")) == 5)
+        await p_events.wait(lambda: len(p_events.of("published")) == 5)
+        for node in (prover, verifier):
+            node.stop.set()
+    assert {(e["slot"], e["result"]) for e in p_events.of("published")} == {(1, "accept")}
+    stored = [e for e in v_events.of("verdict") if e["stored"]]
+    assert sorted(e["proof_type"] for e in stored) == [1, 2, 3, 5, 6]
+    assert prover.pipeline.counters.published == 5  # each validated and broadcast once
+    assert prover.alerts.counts.get("no_gossip_peers", 0) == 0
+    assert service.held == 0
+
+
+async def test_prover_hold_is_bounded_when_no_peer_comes(mock_clock: MockClock) -> None:
+    """With nobody ever to send to, the held proofs are stored and published after
+    ``publish_wait`` (virtual time), and the alert says that nobody receives them."""
+    # virtual time jumps once every task has waited 0.05 s (not at once: proving runs in a thread)
+    mock_clock.autojump_threshold = 0.05
+    config = node_config(
+        0,
+        proof_generation=True,
+        validator_keys=(ProverIdentity(0, interop_privkey(0)),),
+        slots=1,
+        publish_wait=5.0,
+    )
+    node, events, control = make_node(config)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(node.run)
+        await events.wait(lambda: bool(events.of("ready")))
+        control.set_genesis(math.floor(time.time()))
+        await events.wait(lambda: bool(events.of("block")))  # slot 1: proven, signed, held
+        imported = trio.current_time()
+        await events.wait(lambda: len(events.of("published")) == 5)
+        held = trio.current_time() - imported
+        node.stop.set()
+    assert held >= 5.0
+    assert {e["result"] for e in events.of("published")} == {"accept"}
+    assert len(node.store.execution_proofs) == 1  # stored once the hold ended
+    assert node.alerts.counts.get("no_gossip_peers") == 5  # one WARNING line, five counted
 
 
 async def poll(predicate: Callable[[], bool], timeout: float = DEADLINE) -> None:

@@ -110,3 +110,21 @@ def test_pytest_is_strict_about_markers_and_our_warnings() -> None:
     assert "--strict-markers" in options["addopts"].split()
     for package in ("eip8025", "eip8025_p2p", "eip8025_spec_tests", "eip8025_cli"):
         assert any(f.startswith(f"error::Warning:{package}(") for f in options["filterwarnings"])
+
+
+MAX_MODULE_LINES = 550
+"""The hard stop for "no module over ~500 lines" (past it a module holds several concerns)."""
+VECTOR_TABLES = "spec_tests/gen_*.py"
+"""Hand-written scenario tables that generate spec-test vectors: long by nature, flat in shape."""
+
+
+def test_no_module_is_crowded() -> None:
+    tables = set(REPO.glob(VECTOR_TABLES))
+    crowded = {
+        str(path.relative_to(REPO)): lines
+        for folder in ("eip8025", "p2p", "cli", "spec_tests", "bench", "tools")
+        for path in (REPO / folder).rglob("*.py")
+        if path not in tables
+        and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert crowded == {}, "split these modules"

@@ -7,6 +7,7 @@ Everything that can be wrong with a node's configuration is found here, before a
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import time
 import urllib.parse
@@ -103,6 +104,10 @@ class NodeConfig:
     """The Beacon API's port (None: no API; 0: pick one)."""
     name: str = "node"
     ready_timeout: float = 30.0
+    publish_wait: float | None = None
+    """Seconds a prover holds its signed proofs while no peer is in its mesh of the proof topic,
+    waiting for one (a restarted node is redialled within seconds); then it publishes anyway.
+    None: one slot, at least ``MIN_PUBLISH_WAIT`` (10 s); 0: publish at once."""
     spec_profile: str = DEFAULT_PROFILE.name
     """The spec profile name (``--spec-profile``)."""
     datadir: str | None = None
@@ -248,6 +253,8 @@ def check_node_config(config: NodeConfig, engine: ProofEngine) -> AcceptancePoli
         raise NodeConfigError("--seconds-per-slot must be at least 1")
     if config.validator_count < 1:
         raise NodeConfigError("the devnet needs at least one validator")
+    if config.publish_wait is not None and not 0 <= config.publish_wait < math.inf:
+        raise NodeConfigError(f"publish_wait {config.publish_wait}: expected seconds >= 0")
     verifiable = getattr(engine, "verifiable_proof_types", None)
     if config.stateless_validation and verifiable is not None:
         usable = sorted(set(verifiable) & set(config.proof_types))

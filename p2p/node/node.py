@@ -61,7 +61,7 @@ from eip8025_p2p.node.events import (
     VerdictReport,
 )
 from eip8025_p2p.node.peering import StaticPeers
-from eip8025_p2p.node.prover import ProverService
+from eip8025_p2p.node.prover import MIN_PUBLISH_WAIT, ProverService
 from eip8025_p2p.node.readiness import ready_event
 from eip8025_p2p.node.source import ChainBlock, ChainSource
 from eip8025_p2p.node.submitter import ProofSubmitter
@@ -191,6 +191,12 @@ class ProofNode:
                 metrics=self.metrics,
                 emit=emit,
                 protection=self.storage or MemorySigningProtection(),
+                node=self.node,
+                publish_wait=(
+                    max(source.seconds_per_slot, MIN_PUBLISH_WAIT)
+                    if config.publish_wait is None
+                    else config.publish_wait
+                ),
                 submitter=None if config.submit_to is None else ProofSubmitter(config.submit_to),
                 byzantine=config.byzantine,
             )

@@ -2,6 +2,7 @@
 
 Static peers (``--peers``, and our beacon node itself) are dialled, kept connected and redialled
 when they go away; bootstrap peers (our beacon node's own peers) get one dial each.
+:func:`wait_for_topic_peer` waits for a peer in our mesh of a topic (the prover's hold).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from libp2p.peer.peerinfo import info_from_p2p_addr
 from eip8025_p2p.alerts import Alerts
 from eip8025_p2p.host import GossipNode
 
-__all__ = ["StaticPeers"]
+__all__ = ["StaticPeers", "wait_for_topic_peer"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,26 @@ LIVENESS_INTERVAL: Final = 0.5
 """Seconds between checks that a static peer is still connected."""
 MESH_RECHECK: Final = 1.0
 """Seconds between re-checks of a static peer that is not yet in our mesh."""
+TOPIC_PEER_POLL: Final = 0.1
+"""Seconds between checks for a peer in our mesh of a topic (:func:`wait_for_topic_peer`)."""
+
+
+async def wait_for_topic_peer(node: GossipNode, topic: str, deadline: float) -> bool:
+    """Wait until a peer is in our mesh of ``topic``, at most until ``deadline`` (trio time).
+
+    The mesh, not mere subscription, because our own message goes to mesh peers (py-libp2p
+    0.8.1 grafts a peer when it subscribes while our mesh is short of peers, else at a
+    heartbeat); a subscribed peer outside the mesh would hear of it only by IHAVE, if at all.
+
+    Returns:
+        Whether a peer is in the mesh.
+    """
+    router = node.router
+    with trio.move_on_at(deadline):
+        # py-libp2p has an event per (peer, topic) joining the mesh, none for "any peer": poll.
+        while not router.mesh.get(topic):  # noqa: ASYNC110 - no event exists for any peer
+            await trio.sleep(TOPIC_PEER_POLL)
+    return bool(router.mesh.get(topic))
 
 
 class StaticPeers:

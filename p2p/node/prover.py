@@ -11,6 +11,14 @@ is not proven again. Each signed proof then either
   once, like a received proof, stores it and broadcasts it on gossip; or
 * with ``--submit-to URL``, is POSTed to that beacon node's API (:mod:`.submitter`), which
   validates, stores and gossips it - zkboost's way.
+
+A proof published while no peer is in our mesh of the topic would reach nobody: a restarted
+prover that dials no one itself (it waits to be redialled, with backoff, by the nodes that know
+it) is ready at once and would lose its first proofs. So the prover holds its signed proofs of a
+block (not yet validated, stored or sent) until a peer is in the mesh, at most ``publish_wait``
+seconds after they are signed (default one slot, at least :data:`MIN_PUBLISH_WAIT`), and then
+hands each to the pipeline once. If no peer comes, it publishes anyway (with no subscribed peer at
+all, the topic's ``no_gossip_peers`` alert says that nobody receives it).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Final
 
 import trio
 
@@ -29,16 +38,23 @@ from eip8025.signing_protection import SigningProtection
 from eip8025.verification import SpecContext
 from eip8025_p2p.encoding import encode_execution_proof
 from eip8025_p2p.gossip_topic import ExecutionProofTopic
+from eip8025_p2p.host import GossipNode
 from eip8025_p2p.metrics import NodeMetrics
 from eip8025_p2p.node.events import NodeEvent, PublishedEvent
 from eip8025_p2p.node.faults import forge_proofs
+from eip8025_p2p.node.peering import REDIAL_MAX_BACKOFF, wait_for_topic_peer
 from eip8025_p2p.node.source import ChainBlock
 from eip8025_p2p.node.submitter import ProofSubmitter
 from eip8025_p2p.pipeline import Outcome, ProofPipeline
 
-__all__ = ["ProverService"]
+__all__ = ["MIN_PUBLISH_WAIT", "ProverService"]
 
 logger = logging.getLogger(__name__)
+
+MIN_PUBLISH_WAIT: Final = 2 * REDIAL_MAX_BACKOFF
+"""Seconds, the default hold's floor: a node that lost us redials at most ``REDIAL_MAX_BACKOFF``
+after its last failed dial, so twice that lets one dial fail while we start (one 2 s devnet slot
+was too short: a 6-minute soak still saw a restarted prover publish to nobody)."""
 
 
 class ProverService:
@@ -57,6 +73,8 @@ class ProverService:
         metrics: NodeMetrics,
         emit: Callable[[NodeEvent], None],
         protection: SigningProtection,
+        node: GossipNode,
+        publish_wait: float,
         submitter: ProofSubmitter | None = None,
         byzantine: bool = False,
     ) -> None:
@@ -70,6 +88,10 @@ class ProverService:
         self.byzantine = byzantine
         self.protection = protection
         self.submitter = submitter
+        self.node = node
+        self.publish_wait = publish_wait
+        self.held = 0
+        """Signed proofs waiting for a peer in the topic mesh right now."""
         groups: dict[int, list[int]] = {}
         for i, proof_type in enumerate(proof_types):
             groups.setdefault(i % len(keys), []).append(proof_type)
@@ -115,11 +137,16 @@ class ProverService:
             if self.submitter is not None:
                 await self._submit(block, signed, identity, self.submitter)
                 continue
+            deadline = trio.current_time() + self.publish_wait
             for proof in signed:
-                await self._publish(block, proof, identity)
+                await self._publish(block, proof, identity, deadline)
 
     async def _publish(
-        self, block: ChainBlock, proof: SignedExecutionProofEnvelopeBase, identity: ProverIdentity
+        self,
+        block: ChainBlock,
+        proof: SignedExecutionProofEnvelopeBase,
+        identity: ProverIdentity,
+        deadline: float,
     ) -> None:
         proof_type = proof.message.proof_type
         encode = functools.partial(encode_execution_proof, proof, self.ctx.profile)
@@ -136,6 +163,7 @@ class ProverService:
             )
             self._published(block.slot, proof_type, identity, "too_large", message)
             return
+        await self._wait_for_mesh_peer(block.slot, proof_type, deadline)
         verdict = await self.pipeline.publish(proof)
         if verdict.outcome is not Outcome.ACCEPT and not verdict.parked:
             logger.warning(
@@ -145,6 +173,25 @@ class ProverService:
                 verdict.reason,
             )
         self._published(block.slot, proof_type, identity, verdict.outcome.value)
+
+    async def _wait_for_mesh_peer(self, slot: int, proof_type: int, deadline: float) -> None:
+        """Hold a signed proof until a peer is in our topic mesh, at most until ``deadline``."""
+        topic = self.topic.topic
+        if self.node.router.mesh.get(topic) or trio.current_time() >= deadline:
+            return
+        started = trio.current_time()
+        self.held += 1
+        try:
+            found = await wait_for_topic_peer(self.node, topic, deadline)
+        finally:
+            self.held -= 1
+        logger.info(
+            "slot %d proof type %d: held %.1f s for a gossip peer; %s",
+            slot,
+            proof_type,
+            trio.current_time() - started,
+            "one is in the mesh" if found else "none came, publishing anyway",
+        )
 
     async def _submit(
         self,
