@@ -10,7 +10,11 @@ engine) before forwarding. Proofs are padded with incompressible bytes (the wors
 wire) and verified by a proof-engine **test double** that accepts such padding. Messages are
 paced: the next one is published once the previous one reached every node. For each message the
 latency is ``max(store time at each node) - publish time`` (``CLOCK_MONOTONIC`` is shared by all
-processes); also reported per node. Not part of the test suite.
+processes); also reported per node. With ``--mode procs`` each size also reports the copies of a
+message a node receives (every copy that reaches the topic validator, the first included; the
+publisher's own count is included, so a perfect tree gives ``(nodes - 1) / nodes``), duplicates
+(copies beyond the first, per receiving node) and CPU seconds per message per node
+(``getrusage`` of each node process: user + system, all threads). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import hashlib
 import math
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -157,14 +162,39 @@ class Result:
     size: int
     all_nodes: list[float] = dataclasses.field(default_factory=list)
     per_node: list[float] = dataclasses.field(default_factory=list)
+    copies: float | None = None
+    """Copies received per message per node (all nodes, the publisher included)."""
+    duplicates: float | None = None
+    """Copies beyond the first per message per receiving node."""
+    cpu: float | None = None
+    """CPU seconds per message per node."""
 
     def line(self) -> str:
         a, p = self.all_nodes, self.per_node
-        return (
+        text = (
             f"{self.size // KiB:>6} KiB  n={len(a):>3}  all nodes: p50 {ms(statistics.median(a))}"
             f" p99 {ms(percentile(a, 99))} max {ms(max(a))}   per node: p50"
             f" {ms(statistics.median(p))} p99 {ms(percentile(p, 99))}"
         )
+        if self.copies is not None and self.duplicates is not None and self.cpu is not None:
+            text += (
+                f"\n{'':>10}copies/msg/node {self.copies:.2f}  duplicates/msg/node"
+                f" {self.duplicates:.2f}  CPU/msg/node {1e3 * self.cpu:.0f} ms"
+            )
+        return text
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeStats:
+    """One node process's counters: CPU seconds and message copies received."""
+
+    cpu: float
+    received: int
+
+    @staticmethod
+    def now(bench: BenchNode) -> NodeStats:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return NodeStats(usage.ru_utime + usage.ru_stime, bench.pipeline.counters.received)
 
 
 def ms(seconds: float) -> str:
@@ -275,12 +305,22 @@ async def child_main(args: argparse.Namespace) -> None:
                 line, buffer = buffer.split(b"\n", 1)
                 command = line.decode().split()
                 if command[0] == "quit":
+                    if args.counters:
+                        sender = getattr(bench.node.router, "sender", None)
+                        sys.stderr.write(
+                            f"node {index}: {getattr(sender, 'counters', None)}"
+                            f" {bench.node.pubsub.counters}\n"
+                        )
                     return
+                if command[0] == "stats":
+                    stats = NodeStats.now(bench)
+                    emit(f"stats {command[1]} {stats.cpu:.6f} {stats.received}")
+                    continue
                 seq, size = int(command[1]), int(command[2])
                 data = make_payload(chain, seq, size)
-                msg_id = compute_message_id(bench.topic.topic, data)
-                emit(f"published {msg_id.hex()} {time.monotonic():.6f}")
-                await bench.topic.publish_raw(data)
+                started = time.monotonic()
+                msg_id = await bench.topic.publish_raw(data)  # computes the id once
+                emit(f"published {msg_id.hex()} {started:.6f}")
 
 
 async def run_procs(args: argparse.Namespace, sizes: list[int]) -> list[Result]:
@@ -288,6 +328,7 @@ async def run_procs(args: argparse.Namespace, sizes: list[int]) -> list[Result]:
     slots = message_slot(total)[0]
     events: dict[str, dict[int, float]] = {}
     published: dict[str, float] = {}
+    stats: dict[str, dict[int, NodeStats]] = {}
     ready = 0
     changed = trio.Event()
     processes: list[trio.Process] = []
@@ -307,6 +348,10 @@ async def run_procs(args: argparse.Namespace, sizes: list[int]) -> list[Result]:
                     events.setdefault(parts[1], {})[index] = float(parts[2])
                 elif parts and parts[0] == "published":
                     published[parts[1]] = float(parts[2])
+                elif parts and parts[0] == "stats":
+                    stats.setdefault(parts[1], {})[index] = NodeStats(
+                        float(parts[2]), int(parts[3])
+                    )
                 changed.set()
                 changed = trio.Event()
 
@@ -315,9 +360,17 @@ async def run_procs(args: argparse.Namespace, sizes: list[int]) -> list[Result]:
         while not predicate():
             await changed.wait()
 
+    async def snapshot(token: str) -> list[NodeStats]:
+        for process in processes:
+            assert process.stdin is not None
+            await process.stdin.send_all(f"stats {token}\n".encode())
+        with trio.fail_after(60):
+            await until(lambda: len(stats.get(token, {})) == args.nodes)
+        return [stats[token][i] for i in range(args.nodes)]
+
     command = [sys.executable, __file__, "--child", "0", "--nodes", str(args.nodes)]
     command += ["--degree", str(args.degree), "--base-port", str(args.base_port)]
-    command += ["--slots", str(slots)]
+    command += ["--slots", str(slots)] + (["--counters"] if args.counters else [])
     results: list[Result] = []
     async with trio.open_nursery() as nursery:
         for index in range(args.nodes):
@@ -334,6 +387,7 @@ async def run_procs(args: argparse.Namespace, sizes: list[int]) -> list[Result]:
             seq = 0
             for size in sizes:
                 result = Result(size)
+                before_stats = await snapshot(f"{size}-before")
                 for i in range(args.count):
                     publisher = i % args.nodes
                     stdin = processes[publisher].stdin
@@ -351,6 +405,15 @@ async def run_procs(args: argparse.Namespace, sizes: list[int]) -> list[Result]:
                     result.all_nodes.append(max(times))
                     result.per_node.extend(times)
                     await trio.sleep(args.gap)
+                after_stats = await snapshot(f"{size}-after")
+                pairs = list(zip(after_stats, before_stats, strict=True))
+                received = sum(a.received - b.received for a, b in pairs)
+                cpu = sum(a.cpu - b.cpu for a, b in pairs)
+                result.copies = received / (args.count * args.nodes)
+                result.duplicates = (received - args.count * (args.nodes - 1)) / (
+                    args.count * (args.nodes - 1)
+                )
+                result.cpu = cpu / (args.count * args.nodes)
                 results.append(result)
         finally:
             for process in processes:
@@ -376,6 +439,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20, help="messages per size")
     parser.add_argument("--gap", type=float, default=0.2, help="seconds between messages")
     parser.add_argument("--base-port", type=int, default=39300)
+    parser.add_argument(
+        "--counters", action="store_true", help="node processes print their gossip counters"
+    )
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--slots", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -35,10 +35,10 @@ from libp2p.peer.id import ID
 from libp2p.peer.peerstore import env_to_send_in_RPC
 from libp2p.pubsub.pb import rpc_pb2
 
-from .alerts import Alerts
-from .encoding import PreparedMessage, execution_proof_topic
-from .libp2p_patches import Eth2Pubsub, Prepared, ValidationResult
-from .pipeline import ProofPipeline
+from eip8025_p2p.alerts import Alerts
+from eip8025_p2p.encoding import PreparedMessage, execution_proof_topic
+from eip8025_p2p.libp2p_patches import Eth2Pubsub, Prepared, ValidationResult
+from eip8025_p2p.pipeline import ProofPipeline
 
 __all__ = ["JS_LIBP2P_MAX_RPC_SIZE", "ExecutionProofTopic", "protobuf_field_size"]
 
@@ -128,7 +128,7 @@ class ExecutionProofTopic:
         message = protobuf_field_size(data_size) + protobuf_field_size(len(self.topic.encode()))
         try:
             record = len(env_to_send_in_RPC(self.pubsub.host)[0])
-        except Exception:  # no record yet (not listening): assume the allowance
+        except Exception:  # noqa: BLE001 - no record yet (not listening): assume the allowance
             record = SENDER_RECORD_ALLOWANCE
         return protobuf_field_size(message) + protobuf_field_size(record)
 

@@ -8,8 +8,8 @@
 - The validation queue keeps a share for peers with a record of valid deliveries: a flood from
   unknown peers that fills the queue does not keep such a peer's proof out.
 
-Stock variants (``xfail(strict=True)``) run the same steps with the patch switched off: bans off
-(``ban_duration=0``), or py-libp2p's own ``Pubsub`` / ``GossipSub``.
+Stock variants (``xfail(strict=True, raises=AssertionError)``) run the same steps with the patch
+switched off: bans off (``ban_duration=0``), or py-libp2p's own ``Pubsub`` / ``GossipSub``.
 """
 
 from __future__ import annotations

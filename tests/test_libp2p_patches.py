@@ -2,8 +2,9 @@
 
 Every test is parametrised ``patched`` / ``unpatched``. The unpatched variant builds the py-libp2p
 0.8.1 object with its defaults (changing only what the patch under test is about) and is marked
-``xfail(strict=True)``: it must fail, which shows the test detects the default it fixes, and an
-upgrade that changes the default turns into an XPASS failure. The end-to-end behaviour over real
+``xfail(strict=True, raises=AssertionError)``: it must fail by an assertion, which shows the
+test detects the default it fixes (a crash does not count), and an upgrade that changes the
+default turns into an XPASS failure. The end-to-end behaviour over real
 hosts is in ``test_gossip_network.py``.
 """
 
@@ -22,6 +23,7 @@ import trio.testing
 from libp2p.abc import IHost
 from libp2p.crypto.secp256k1 import create_new_key_pair
 from libp2p.exceptions import ValidationError
+from libp2p.io.exceptions import MessageTooLarge
 from libp2p.network.stream.exceptions import StreamEOF
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import GossipSub
@@ -50,6 +52,7 @@ from eip8025_p2p.libp2p_patches import (
     Eth2MessageCache,
     Eth2MessageId,
     Eth2Pubsub,
+    GatedStream,
     GossipParams,
     Prepared,
     PreparedId,
@@ -57,16 +60,11 @@ from eip8025_p2p.libp2p_patches import (
     create_gossip,
     eth2_score_params,
 )
+from tests.gossip_support import patched_and_stock
 
 LOOPBACK = multiaddr.Multiaddr("/ip4/127.0.0.1/tcp/0")
 TOPIC = execution_proof_topic(bytes.fromhex("01020304"))
-PATCHED = pytest.param(True, id="patched")
-UNPATCHED = pytest.param(
-    False,
-    id="unpatched",
-    marks=pytest.mark.xfail(strict=True, reason="py-libp2p 0.8.1 default breaks eth2 gossip"),
-)
-BOTH = [PATCHED, UNPATCHED]
+BOTH = patched_and_stock()
 
 
 def peer(index: int) -> ID:
@@ -190,9 +188,12 @@ async def test_rpc_size_inbound(patched: bool) -> None:
     rpc = max_size_rpc()
     frame = encode_varint_prefixed(rpc.SerializeToString())
     # what Pubsub.continuously_read_stream does with every frame
-    incoming = await read_varint_prefixed_bytes_limited(
-        BytesReader(frame), pubsub.max_inbound_rpc_size
-    )
+    try:
+        incoming = await read_varint_prefixed_bytes_limited(
+            BytesReader(frame), pubsub.max_inbound_rpc_size
+        )
+    except MessageTooLarge as exc:  # the stock limit: the defect this patch fixes
+        raise AssertionError(f"a legal max-size proof RPC is refused: {exc}") from exc
     assert len(incoming) == rpc.ByteSize() <= MAX_GOSSIP_RPC_SIZE
     pubsub.seen_messages.stop()
 
@@ -253,7 +254,8 @@ async def test_outbound_queue_bounds_bytes_and_publish_waits_for_room() -> None:
         with trio.fail_after(5):
             await done.wait()
     assert 3 * 1024 * 1024 < buffer.data_bytes < 4 * 1024 * 1024  # the new one (+ an IDONTWANT)
-    assert pubsub.counters.backpressure_waits == 1 and buffer.dropped == 1
+    assert pubsub.counters.backpressure_waits == 1
+    assert buffer.dropped == 1
     pubsub.seen_messages.stop()
 
 
@@ -353,7 +355,8 @@ def test_message_id_seen_cache(patched: bool) -> None:
     pubsub = new_pubsub(patched, stock=lambda h, r: Pubsub(h, r, strict_signing=False))
     first, second = anonymous(1), anonymous(2)
     pubsub._mark_msg_seen(first)
-    assert pubsub._is_msg_seen(first) and not pubsub._is_msg_seen(second)
+    assert pubsub._is_msg_seen(first)
+    assert not pubsub._is_msg_seen(second)
     pubsub.seen_messages.stop()
 
 
@@ -362,7 +365,8 @@ def test_message_id_is_memoised_per_object() -> None:
     msg = anonymous(1)
     assert msg_id(msg) == msg_id(msg) == eth2_id(msg)
     assert msg_id.computed == 1
-    assert msg_id(anonymous(1)) == eth2_id(msg) and msg_id.computed == 2  # equal, not identical
+    assert msg_id(anonymous(1)) == eth2_id(msg)
+    assert msg_id.computed == 2
 
 
 def test_message_id_memo_is_bounded_by_bytes() -> None:
@@ -370,7 +374,8 @@ def test_message_id_memo_is_bounded_by_bytes() -> None:
     messages = [bulky(i, 1000) for i in range(5)]
     for msg in messages:
         msg_id(msg)
-    assert msg_id.memo_bytes == 3000 and msg_id.computed == 5
+    assert msg_id.memo_bytes == 3000
+    assert msg_id.computed == 5
     msg_id(messages[0])  # evicted: computed again
     assert msg_id.computed == 6
     msg_id(messages[4])  # still remembered
@@ -395,7 +400,8 @@ async def test_message_id_not_on_the_loop_and_not_before_admission(patched: bool
     accepting = Recorder(ValidationResult.ACCEPT)
     register(pubsub, accepting)
     await pubsub.push_msg(peer(1), msg)
-    assert accepting.calls == [eth2_id(msg)] and accepting.released == 1
+    assert accepting.calls == [eth2_id(msg)]
+    assert accepting.released == 1
     assert list(router_of(pubsub).mcache.msgs) == [eth2_id(msg)]  # forwarded under that id
     assert constructor.computed == 0  # the router reused the id the validator prepared
     pubsub.seen_messages.stop()
@@ -514,11 +520,14 @@ def raising_validator(forwarder: ID, msg: rpc_pb2.Message) -> bool:
 async def test_validator_safety(patched: bool) -> None:
     pubsub = new_pubsub(patched)
     pubsub.set_topic_validator(TOPIC, raising_validator, False)
-    async with background_trio_service(pubsub):
-        # py-libp2p runs every received message as a service task, exactly like this
-        pubsub.manager.run_task(pubsub.push_msg, peer(1), anonymous(1))
-        await trio.testing.wait_all_tasks_blocked()
-        assert pubsub.manager.is_running
+    try:
+        async with background_trio_service(pubsub):
+            # py-libp2p runs every received message as a service task, exactly like this
+            pubsub.manager.run_task(pubsub.push_msg, peer(1), anonymous(1))
+            await trio.testing.wait_all_tasks_blocked()
+            assert pubsub.manager.is_running
+    except* RuntimeError as group:  # the stock behaviour: the validator's bug ends the service
+        raise AssertionError("a raising validator tore down the Pubsub service") from group
     pubsub.seen_messages.stop()
 
 
@@ -568,7 +577,8 @@ async def test_validation_outcomes_accept_forwards_then_reports_and_dedups() -> 
     assert validator.calls == [eth2_id(msg)]
     assert validator.prepared == validator.released == 2  # the duplicate was prepared, released
     assert list(router_of(pubsub).mcache.msgs) == [eth2_id(msg)]
-    assert isinstance(pubsub, Eth2Pubsub) and pubsub.counters.duplicates == 1
+    assert isinstance(pubsub, Eth2Pubsub)
+    assert pubsub.counters.duplicates == 1
     pubsub.seen_messages.stop()
 
 
@@ -628,10 +638,12 @@ def test_score_retention_ends_after_retain_score() -> None:
     router.remove_peer(peer(1))
     clock.jump(3599.0)
     scorer.on_heartbeat()
-    assert scorer.is_retained(peer(1)) and scorer.score(peer(1), [TOPIC]) < 0.0
+    assert scorer.is_retained(peer(1))
+    assert scorer.score(peer(1), [TOPIC]) < 0.0
     clock.jump(2.0)
     scorer.on_heartbeat()  # away for longer than retain_score: forgotten
-    assert not scorer.is_retained(peer(1)) and peer(1) not in scorer.invalid_messages
+    assert not scorer.is_retained(peer(1))
+    assert peer(1) not in scorer.invalid_messages
     assert scorer.score(peer(2), [TOPIC]) < 0.0  # a connected peer's score is never dropped
 
 
@@ -718,6 +730,138 @@ async def test_oversize_penalty(patched: bool) -> None:
         assert stream.was_reset  # py-libp2p resets the stream, as before
         score = router_of(pubsub).scorer.score(peer(1), [TOPIC])  # type: ignore[union-attr]
         assert score < 0.0  # ... and the sender pays for it
+    pubsub.seen_messages.stop()
+
+
+# -- large_sends, flood_publish --------------------------------------------------------------
+
+
+class OutboundStream:
+    """Our outbound pubsub stream to ``peer_id``: records what the writer task writes."""
+
+    def __init__(self, peer_id: ID) -> None:
+        self.muxed_conn = FakeConn(peer_id)
+        self.written: list[bytes] = []
+
+    async def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+
+def add_mesh_peers(pubsub: Pubsub, indices: tuple[int, ...], mesh: tuple[int, ...]) -> None:
+    """Peers subscribed to TOPIC (meshsub 1.2) with idle outbound queues; ``mesh`` in the mesh."""
+    router = router_of(pubsub)
+    for index in indices:
+        pubsub.peers[peer(index)] = None  # type: ignore[assignment]  # (streams are not used)
+        pubsub.peer_queues[peer(index)] = RpcQueue()
+        pubsub.peer_topics.setdefault(TOPIC, set()).add(peer(index))
+        router.peer_protocol[peer(index)] = GOSSIP_PROTOCOLS[0]
+    router.mesh[TOPIC] = {peer(index) for index in mesh}
+
+
+def queued(pubsub: Pubsub, index: int) -> int:
+    """Data RPCs (messages, not control) queued for peer ``index``."""
+    return len(pubsub.peer_queues[peer(index)]._queue._non_priority)
+
+
+@pytest.mark.parametrize("patched", BOTH)
+async def test_large_sends(patched: bool) -> None:
+    # one peer at a time; a peer that announces the message meanwhile is skipped
+    pubsub = new_pubsub(patched, params=GossipParams(large_send_parallel=1))
+    router = router_of(pubsub)
+    msg = bulky(1, 256 * 1024)
+    async with background_trio_service(pubsub), background_trio_service(router):
+        add_mesh_peers(pubsub, (1, 2), mesh=(1, 2))
+        await router.publish(peer(3), msg)  # forwarded: it came from peer 3
+        await trio.testing.wait_all_tasks_blocked()
+        assert sorted([queued(pubsub, 1), queued(pubsub, 2)]) == [0, 1]
+        first, other = (1, 2) if queued(pubsub, 1) else (2, 1)
+        ids = rpc_pb2.ControlIDontWant(messageIDs=[eth2_id(msg)])
+        await router.handle_idontwant(ids, peer(other))
+        rpc = await pubsub.peer_queues[peer(first)].pop()
+        assert rpc is not None
+        stream = OutboundStream(peer(first))
+        assert await pubsub.write_msg(stream, rpc)  # type: ignore[arg-type]  # (duck-typed)
+        await trio.testing.wait_all_tasks_blocked()
+        assert queued(pubsub, other) == 0  # skipped: it has the message
+    sent = rpc_pb2.RPC()
+    sent.ParseFromString(b"".join(stream.written)[len(encode_uvarint(rpc.ByteSize())) :])
+    assert list(sent.publish) == [msg]  # the frame serialized once is the RPC py-libp2p writes
+    pubsub.seen_messages.stop()
+
+
+async def test_large_sends_forward_held_until_peers_could_announce(
+    mock_clock: trio.testing.MockClock,
+) -> None:
+    pubsub = new_pubsub(True)
+    router = router_of(pubsub)
+    assert isinstance(router, Eth2GossipSub)
+    msg = bulky(1, 256 * 1024)
+    async with background_trio_service(pubsub), background_trio_service(router):
+        add_mesh_peers(pubsub, (1, 2), mesh=(1, 2))
+        router.hold_forward(eth2_id(msg), trio.current_time() + 0.2)
+        await router.publish(peer(3), msg)
+        await trio.testing.wait_all_tasks_blocked()
+        assert queued(pubsub, 1) == queued(pubsub, 2) == 0  # held
+        await router.handle_idontwant(rpc_pb2.ControlIDontWant(messageIDs=[eth2_id(msg)]), peer(2))
+        mock_clock.jump(0.2)
+        await trio.testing.wait_all_tasks_blocked()
+        assert (queued(pubsub, 1), queued(pubsub, 2)) == (1, 0)
+        assert router.sender.counters.held == 1
+        assert router.sender.counters.skipped == 1
+    pubsub.seen_messages.stop()
+
+
+class SlowReader(BytesReader):
+    """Delivers a frame's length prefix at once and the rest when ``arrived`` is set."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.arrived = trio.Event()
+        self.muxed_conn = FakeConn(peer(1))
+        self.metric_send_channel = None
+
+    async def read(self, n: int | None = None) -> bytes:
+        if n != 1:
+            await self.arrived.wait()
+        return await super().read(n)
+
+
+async def test_large_sends_transfer_time_measured(mock_clock: trio.testing.MockClock) -> None:
+    frame = encode_varint_prefixed(b"\x00" * 1000)
+    reader = SlowReader(frame + encode_varint_prefixed(b"\x00" * 10))
+    gated = GatedStream(reader, 2000, lambda _size: True, lambda _size: None, 1000)  # type: ignore[arg-type]
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(read_varint_prefixed_bytes_limited, gated, 2000)
+        await trio.testing.wait_all_tasks_blocked()
+        mock_clock.jump(0.25)  # the body takes 0.25 s to arrive
+        reader.arrived.set()
+    assert gated.last_frame_seconds == pytest.approx(0.25)
+    mock_clock.jump(1.0)
+    await read_varint_prefixed_bytes_limited(gated, 2000)  # a small frame later: not timed
+    assert gated.last_frame_seconds == pytest.approx(0.25)
+
+
+async def test_large_sends_duplicate_counts_as_idontwant() -> None:
+    pubsub = new_pubsub(True)
+    assert isinstance(pubsub, Eth2Pubsub)
+    register(pubsub, Recorder(ValidationResult.IGNORE))
+    msg = bulky(1, 4096)
+    await pubsub.push_msg(peer(1), msg)
+    await pubsub.push_msg(peer(2), rpc_pb2.Message(data=msg.data, topicIDs=[TOPIC]))
+    assert pubsub.counters.duplicates == 1
+    assert eth2_id(msg) in router_of(pubsub).dont_send_message_ids[peer(2)]
+    pubsub.seen_messages.stop()
+
+
+@pytest.mark.parametrize("patched", BOTH)
+async def test_flood_publish(patched: bool) -> None:
+    pubsub = new_pubsub(patched)
+    router = router_of(pubsub)
+    add_mesh_peers(pubsub, (1, 2), mesh=(1,))
+    await router.publish(pubsub.my_id, anonymous(1))  # our own message
+    assert (queued(pubsub, 1), queued(pubsub, 2)) == (1, 1)  # also to the topic peer not in mesh
+    await router.publish(peer(1), anonymous(2))  # a forwarded one: mesh peers only
+    assert (queued(pubsub, 1), queued(pubsub, 2)) == (1, 1)
     pubsub.seen_messages.stop()
 
 

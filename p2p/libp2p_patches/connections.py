@@ -24,6 +24,7 @@ import ipaddress
 import logging
 from typing import Any
 
+import multiaddr.exceptions
 import trio
 from libp2p import new_host
 from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee
@@ -60,7 +61,7 @@ def _remote_endpoint(conn: INetConn) -> Endpoint | None:
 def _value(address: Multiaddr, protocol: str) -> str | None:
     try:
         value = address.value_for_protocol(protocol)
-    except Exception:
+    except multiaddr.exceptions.Error:  # not in this address (ProtocolLookupError)
         return None
     return None if value is None else str(value)
 

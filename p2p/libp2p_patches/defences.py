@@ -36,10 +36,10 @@ from libp2p.abc import INetStream
 from libp2p.peer.id import ID
 from libp2p.pubsub.pubsub import Pubsub
 
-from .params import GossipParams
-from .router import Eth2GossipSub
-from .scoring import BanNotifee, Clock, PeerBans
-from .streams import GatedStream
+from eip8025_p2p.libp2p_patches.params import GossipParams
+from eip8025_p2p.libp2p_patches.router import Eth2GossipSub
+from eip8025_p2p.libp2p_patches.scoring import BanNotifee, Clock, PeerBans
+from eip8025_p2p.libp2p_patches.streams import GatedStream
 
 __all__ = ["DefendedPubsub", "PubsubCounters", "SessionCounters"]
 
@@ -96,6 +96,7 @@ class DefendedPubsub(Pubsub):
         self.bans = PeerBans(self.params.ban_duration, clock)
         self.sessions = SessionCounters()
         self._inbound: dict[ID, INetStream] = {}
+        self._gated: dict[ID, GatedStream] = {}
         self._watched: dict[ID, INetStream] = {}
         self._reopened: dict[ID, list[float]] = {}
         self.host.get_network().register_notifee(BanNotifee(self.bans))
@@ -167,12 +168,21 @@ class DefendedPubsub(Pubsub):
             self.max_inbound_rpc_size,
             lambda _size: self._admit_frame(peer_id),
             lambda size: self._penalize_oversize(peer_id, size),
+            self.params.large_message_size,
         )
         self._inbound[peer_id] = stream
+        self._gated[peer_id] = gated
         try:
             await super().stream_handler(gated)
         finally:
+            if self._gated.get(peer_id) is gated:
+                del self._gated[peer_id]
             self._stream_ended(peer_id, stream)
+
+    def transfer_seconds(self, peer_id: ID) -> float:
+        """How long the last RPC read from ``peer_id`` took to arrive (0 if unknown)."""
+        gated = self._gated.get(peer_id)
+        return 0.0 if gated is None else gated.last_frame_seconds
 
     def _admit_frame(self, peer_id: ID) -> bool:
         if self.is_graylisted(peer_id) or self.bans.is_banned(peer_id):
@@ -209,8 +219,8 @@ class DefendedPubsub(Pubsub):
         try:
             if await stream.read(1):
                 logger.debug("peer %s wrote on our outbound gossip stream", peer_id)
-        except Exception:
-            pass  # reset, EOF or the connection closing
+        except Exception:  # noqa: BLE001 - reset, EOF or the connection closing: all end it
+            pass
         finally:
             if self._watched.get(peer_id) is stream:
                 del self._watched[peer_id]

@@ -9,16 +9,17 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Final, Protocol, cast
 
 import trio
-from libp2p.abc import IHost
+from libp2p.abc import IHost, INetStream
 from libp2p.custom_types import ValidatorFn
+from libp2p.network.stream.exceptions import StreamClosed, StreamReset
 from libp2p.peer.id import ID
 from libp2p.pubsub.pb import rpc_pb2
 
-from .defences import DefendedPubsub, PubsubCounters
-from .params import GossipParams
-from .queues import BoundedRpcBuffer, PeerQueues
-from .router import Eth2GossipSub, Eth2MessageId
-from .scoring import Clock
+from eip8025_p2p.libp2p_patches.defences import DefendedPubsub, PubsubCounters
+from eip8025_p2p.libp2p_patches.params import GossipParams
+from eip8025_p2p.libp2p_patches.queues import BoundedRpcBuffer, PeerQueues
+from eip8025_p2p.libp2p_patches.router import Eth2GossipSub, Eth2MessageId
+from eip8025_p2p.libp2p_patches.scoring import Clock
 
 __all__ = [
     "Eth2Pubsub",
@@ -256,12 +257,15 @@ class Eth2Pubsub(DefendedPubsub):
             self.counters.not_strict_no_sign += 1
             self.penalize(forwarder, topic)
             return
+        # Peers receiving this message from the same source finish about one transfer later.
+        hold = max(self.transfer_seconds(forwarder), self.params.min_forward_hold)
+        hold_until = trio.current_time() + (0.0 if local else hold)
         prepared = await validator.prepare(forwarder, msg)
         if prepared is None:
             self.counters.not_admitted += 1
             return
         try:
-            await self._judge_eth2(forwarder, msg, topic, validator, prepared)
+            await self._judge_eth2(forwarder, msg, topic, validator, prepared, hold_until)
         finally:
             validator.release(prepared)
 
@@ -272,11 +276,15 @@ class Eth2Pubsub(DefendedPubsub):
         topic: str,
         validator: Eth2TopicValidator,
         prepared: Prepared,
+        hold_until: float,
     ) -> None:
         msg_id = prepared.msg_id
-        self.message_ids.remember(msg, msg_id)
+        size = getattr(prepared, "size", None)
+        self.message_ids.remember(msg, msg_id, size if isinstance(size, int) else None)
         if self.seen_messages.has(msg_id):
             self.counters.duplicates += 1
+            if forwarder != self.my_id:
+                self.gossipsub.note_delivered(forwarder, msg_id)  # ``large_sends``
             return
         # Seen on receipt: copies arriving while this one validates are duplicates.
         self.seen_messages.add(msg_id)
@@ -293,9 +301,30 @@ class Eth2Pubsub(DefendedPubsub):
         if result is ValidationResult.ACCEPT:
             if not local:
                 scorer.on_first_delivery(forwarder, topic)
+                if isinstance(size, int) and size >= self.gossipsub.large_message_size:
+                    self.gossipsub.hold_forward(msg_id, hold_until)  # ``large_sends``
             await self.router.publish(forwarder, msg)
         elif result is ValidationResult.REJECT:
             self.penalize(forwarder, topic)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def write_msg(self, stream: INetStream, rpc_msg: rpc_pb2.RPC) -> bool:
+        """Write an RPC; a large message's RPC as the frame serialized once (``large_sends``)."""
+        sender = self.gossipsub.sender
+        peer_id = stream.muxed_conn.peer_id
+        frame = sender.frame_for(peer_id, rpc_msg)
+        if frame is None:
+            return await super().write_msg(stream, rpc_msg)
+        try:
+            await stream.write(frame)
+            return True
+        except (StreamClosed, StreamReset):
+            logger.debug("failed to write a large message to %s: stream closed or reset", peer_id)
+            self._handle_dead_peer(peer_id)
+            return False
+        finally:
+            sender.written(peer_id, rpc_msg)
 
     # -- publishing --------------------------------------------------------------------------
 
@@ -321,7 +350,7 @@ class Eth2Pubsub(DefendedPubsub):
         """
         msg = rpc_pb2.Message(data=data, topicIDs=[topic])
         if msg_id is not None:
-            self.message_ids.remember(msg, msg_id)
+            self.message_ids.remember(msg, msg_id, len(data))
         msg_id = self._msg_id_constructor(msg)
         self.seen_messages.add(msg_id)
         await self.wait_for_send_room([topic], len(data))

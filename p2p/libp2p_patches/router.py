@@ -9,12 +9,15 @@ from collections.abc import Callable, Iterable
 import trio
 from libp2p.custom_types import TProtocol
 from libp2p.peer.id import ID
+from libp2p.peer.peerstore import env_to_send_in_RPC
 from libp2p.pubsub.gossipsub import GossipSub
 from libp2p.pubsub.mcache import CacheEntry, MessageCache
 from libp2p.pubsub.pb import rpc_pb2
+from libp2p.pubsub.rpc_queue import RpcQueue
 
-from ..encoding import compute_message_id
-from .params import (
+from eip8025_p2p.encoding import compute_message_id
+from eip8025_p2p.libp2p_patches.fanout import StaggeredSender
+from eip8025_p2p.libp2p_patches.params import (
     GOSSIP_PROTOCOLS,
     IDONTWANT_HEARTBEATS,
     IDONTWANT_MIN_SIZE,
@@ -22,7 +25,7 @@ from .params import (
     RECENT_DELIVERY_WINDOW,
     GossipParams,
 )
-from .scoring import Clock, RetainingScorer
+from eip8025_p2p.libp2p_patches.scoring import Clock, RetainingScorer
 
 __all__ = ["Eth2GossipSub", "Eth2MessageCache", "Eth2MessageId"]
 
@@ -41,7 +44,7 @@ class Eth2MessageId:
     """
 
     def __init__(self, memo: int = 64, memo_bytes: int = 64 * MiB) -> None:
-        self._memo: collections.OrderedDict[int, tuple[rpc_pb2.Message, bytes]] = (
+        self._memo: collections.OrderedDict[int, tuple[rpc_pb2.Message, bytes, int]] = (
             collections.OrderedDict()
         )
         self._size = memo
@@ -57,22 +60,28 @@ class Eth2MessageId:
             self._memo.move_to_end(key)
             return hit[1]
         topic = msg.topicIDs[0] if len(msg.topicIDs) == 1 else ""
-        msg_id = compute_message_id(topic, msg.data)
+        data = msg.data
+        msg_id = compute_message_id(topic, data)
         self.computed += 1
-        self.remember(msg, msg_id)
+        self.remember(msg, msg_id, len(data))
         return msg_id
 
-    def remember(self, msg: rpc_pb2.Message, msg_id: bytes) -> None:
-        """Memoise ``msg_id`` for this message object."""
+    def remember(self, msg: rpc_pb2.Message, msg_id: bytes, size: int | None = None) -> None:
+        """Memoise ``msg_id`` for this message object (``size``: its data length, if known).
+
+        Each read of ``msg.data`` copies the payload (upb), so sizes are remembered.
+        """
         key = id(msg)
         old = self._memo.pop(key, None)
         if old is not None:
-            self._bytes -= len(old[0].data)
-        self._memo[key] = (msg, msg_id)
-        self._bytes += len(msg.data)
+            self._bytes -= old[2]
+        if size is None:
+            size = len(msg.data)
+        self._memo[key] = (msg, msg_id, size)
+        self._bytes += size
         while self._memo and (len(self._memo) > self._size or self._bytes > self._max_bytes):
-            _, (evicted, _) = self._memo.popitem(last=False)
-            self._bytes -= len(evicted.data)
+            _, (_, _, evicted) = self._memo.popitem(last=False)
+            self._bytes -= evicted
 
     @property
     def memo_bytes(self) -> int:
@@ -133,6 +142,16 @@ class Eth2GossipSub(GossipSub):
         )
         self._heartbeats = 0
         self._idontwant_at: dict[ID, collections.OrderedDict[bytes, int]] = {}
+        self.large_message_size = params.large_message_size
+        self.flood_publish = params.flood_publish
+        self.max_forward_hold = params.max_forward_hold
+        self._hold_until: collections.OrderedDict[bytes, float] = collections.OrderedDict()
+        self.sender = StaggeredSender(
+            self._queue_of,
+            self._wants,
+            parallel=params.large_send_parallel,
+            timeout=params.large_send_timeout,
+        )
 
     def _check_equivocation(self, msg: rpc_pb2.Message) -> bool:
         """Accept: content-addressed message-ids cannot equivocate (``equivocation`` patch)."""
@@ -170,9 +189,16 @@ class Eth2GossipSub(GossipSub):
         self, idontwant_msg: rpc_pb2.ControlIDontWant, sender_peer_id: ID
     ) -> None:
         """Remember the ids for ``IDONTWANT_HEARTBEATS`` heartbeats, at most 1000 per peer."""
+        self._dont_send(sender_peer_id, idontwant_msg.messageIDs)
+
+    def note_delivered(self, peer_id: ID, msg_id: bytes) -> None:
+        """``peer_id`` sent us a copy of ``msg_id``: it has it, as if it sent IDONTWANT."""
+        self._dont_send(peer_id, [msg_id])
+
+    def _dont_send(self, sender_peer_id: ID, msg_ids: Iterable[bytes]) -> None:
         ages = self._idontwant_at.setdefault(sender_peer_id, collections.OrderedDict())
         dont_send = self.dont_send_message_ids.setdefault(sender_peer_id, set())
-        for msg_id in idontwant_msg.messageIDs:
+        for msg_id in msg_ids:
             ages[msg_id] = self._heartbeats
             ages.move_to_end(msg_id)
             dont_send.add(msg_id)
@@ -201,3 +227,81 @@ class Eth2GossipSub(GossipSub):
         """Also forget the peer's IDONTWANT ages (its score is retained, see ``scorer``)."""
         super().remove_peer(peer_id)
         self._idontwant_at.pop(peer_id, None)
+        self.sender.peer_gone(peer_id)
+
+    # -- large messages (``large_sends`` patch) ----------------------------------------------
+
+    def hold_forward(self, msg_id: bytes, until: float) -> None:
+        """Forward large message ``msg_id`` not before ``until`` (trio time; at most 1000 kept)."""
+        self._hold_until[msg_id] = until
+        while len(self._hold_until) > 1000:
+            self._hold_until.popitem(last=False)
+
+    async def publish(self, msg_forwarder: ID, pubsub_msg: rpc_pb2.Message) -> None:
+        """Forward or publish; large messages through :class:`StaggeredSender` (``large_sends``).
+
+        The peers are those py-libp2p would choose (mesh, fanout, direct; not the forwarder; not
+        peers that sent IDONTWANT; the publish score gate); the sends run in the background.
+        """
+        pubsub = self.pubsub
+        manager = getattr(self, "_manager", None)
+        running = manager is not None and bool(manager.is_running)
+        if len(pubsub_msg.data) < self.large_message_size or pubsub is None or not running:
+            await super().publish(msg_forwarder, pubsub_msg)
+            return
+        self.mcache.put(pubsub_msg)
+        msg_id = pubsub.get_message_id(pubsub_msg)
+        topics = list(pubsub_msg.topicIDs)
+        origin = ID(pubsub_msg.from_id)
+        candidates = self._get_peers_to_send(topics, msg_forwarder, origin, msg_id)
+        scorer = self.scorer
+        peers = [
+            p
+            for p in candidates
+            if p in pubsub.peers and (scorer is None or scorer.allow_publish(p, topics))
+        ]
+        await self._notify_observers(topics, msg_id)
+        rpc = rpc_pb2.RPC(publish=[pubsub_msg])
+        rpc.senderRecord = env_to_send_in_RPC(pubsub.host)[0]
+        now = time.time()
+        for topic in topics:
+            self.time_since_last_publish[topic] = int(now)
+            self.recent_message_deliveries[topic].append(now)
+        hold = self._hold_until.pop(msg_id, 0.0)
+        not_before = min(hold, trio.current_time() + self.max_forward_hold)
+        self.manager.run_task(self.sender.send, msg_id, rpc, peers, not_before)
+
+    def _get_peers_to_send(
+        self,
+        topic_ids: Iterable[str],
+        msg_forwarder: ID,
+        origin: ID,
+        msg_id: bytes | None = None,
+    ) -> Iterable[ID]:
+        """Our own messages go to every topic peer above the publish threshold (``flood_publish``).
+
+        Messages we forward go to the peers py-libp2p chooses (mesh, fanout, direct).
+        """
+        topics = list(topic_ids)
+        peers = set(super()._get_peers_to_send(topics, msg_forwarder, origin, msg_id))
+        pubsub = self.pubsub
+        if not self.flood_publish or pubsub is None or msg_forwarder != pubsub.my_id:
+            return peers
+        scorer = self.scorer
+        for topic in topics:
+            for peer_id in pubsub.peer_topics.get(topic, ()):
+                if peer_id in (msg_forwarder, origin) or peer_id in peers:
+                    continue
+                if msg_id is not None and msg_id in self.dont_send_message_ids.get(peer_id, ()):
+                    continue
+                if scorer is None or scorer.allow_publish(peer_id, [topic]):
+                    peers.add(peer_id)
+        return peers
+
+    def _queue_of(self, peer_id: ID) -> RpcQueue | None:
+        return None if self.pubsub is None else self.pubsub.peer_queues.get(peer_id)
+
+    def _wants(self, peer_id: ID, msg_id: bytes) -> bool:
+        if self.pubsub is None or peer_id not in self.pubsub.peers:
+            return False
+        return msg_id not in self.dont_send_message_ids.get(peer_id, ())

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+import trio
 from libp2p.abc import INetStream
 from libp2p.custom_types import TProtocol
 from libp2p.utils.varint import decode_uvarint
@@ -37,6 +38,7 @@ class GatedStream(INetStream):
         max_frame: int,
         admit: Callable[[int], bool],
         oversize: Callable[[int], None],
+        timed_frame_size: int = 64 * 1024,
     ) -> None:
         self.stream = stream
         self.muxed_conn = stream.muxed_conn
@@ -46,7 +48,13 @@ class GatedStream(INetStream):
         self._oversize = oversize
         self._prefix = b""
         self._body_left = 0
+        self._frame_started = 0.0
         self.skipped_frames = 0
+        self.timed_frame_size = timed_frame_size
+        self.last_frame_seconds = 0.0
+        """Seconds from the length prefix to the last byte of the last admitted frame of at least
+        ``timed_frame_size`` bytes (``large_sends``)."""
+        self._timed = False
 
     async def read(self, n: int | None = None) -> bytes:
         """Up to ``n`` bytes of the admitted frames (a frame's prefix, then its body)."""
@@ -60,6 +68,9 @@ class GatedStream(INetStream):
             return b""
         chunk = await self.stream.read(self._body_left if n is None else min(n, self._body_left))
         self._body_left = self._body_left - len(chunk) if chunk else 0
+        if not self._body_left and self._timed:
+            self.last_frame_seconds = trio.current_time() - self._frame_started
+            self._timed = False
         return chunk
 
     async def _next_frame(self) -> None:
@@ -84,6 +95,8 @@ class GatedStream(INetStream):
                 return
             if self._admit(length):
                 self._prefix, self._body_left = prefix, length
+                self._frame_started = trio.current_time()
+                self._timed = length >= self.timed_frame_size
                 return
             self.skipped_frames += 1
             await self._discard(length)

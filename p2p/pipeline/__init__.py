@@ -6,12 +6,20 @@ store, park early proofs, prune by slot), ``pending`` (the bounded early-proof q
 ``locks`` (per-key trio locks), ``config`` (bounds), ``transport`` (what a transport provides).
 """
 
-from .config import PENDING_REASONS, PipelineConfig
-from .journal import Journal, NullJournal
-from .pending import AddResult, PendingLimits, PendingProof, PendingProofQueue
-from .pipeline import ProofPipeline
-from .transport import NoTransport, Transport
-from .verdicts import ACCEPTED, API, LOCAL, Outcome, PipelineCounters, Verdict, VerdictEvent
+from eip8025_p2p.pipeline.config import PENDING_REASONS, PipelineConfig
+from eip8025_p2p.pipeline.journal import Journal, NullJournal
+from eip8025_p2p.pipeline.pending import AddResult, PendingLimits, PendingProof, PendingProofQueue
+from eip8025_p2p.pipeline.pipeline import ProofPipeline
+from eip8025_p2p.pipeline.transport import NoTransport, Transport
+from eip8025_p2p.pipeline.verdicts import (
+    ACCEPTED,
+    API,
+    LOCAL,
+    Outcome,
+    PipelineCounters,
+    Verdict,
+    VerdictEvent,
+)
 
 __all__ = [
     "ACCEPTED",

@@ -6,8 +6,7 @@ import dataclasses
 from typing import Final
 
 from eip8025.gossip import GossipReason
-
-from .pending import PendingLimits
+from eip8025_p2p.pipeline.pending import PendingLimits
 
 __all__ = ["PENDING_REASONS", "RETRYABLE_REASONS", "PipelineConfig"]
 

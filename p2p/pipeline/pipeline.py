@@ -41,14 +41,25 @@ from eip8025.engine import ProofEngine
 from eip8025.gossip import GossipIgnore, GossipReason, GossipReject, Seen
 from eip8025.gossip import validate_execution_proof_gossip as core_validate
 from eip8025.store import ExecutionProofStore
-
-from ..encoding import PreparedMessage, prepare_envelope, prepare_message
-from .config import PENDING_REASONS, RETRYABLE_REASONS, PipelineConfig
-from .journal import Journal, NullJournal
-from .locks import KeyedLocks, ValidationGate
-from .pending import AddResult, PendingProof, PendingProofQueue, authenticate_early_proof
-from .transport import NoTransport, Transport
-from .verdicts import ACCEPTED, LOCAL, Outcome, PipelineCounters, Verdict, VerdictEvent
+from eip8025_p2p.encoding import PreparedMessage, prepare_envelope, prepare_message
+from eip8025_p2p.pipeline.config import PENDING_REASONS, RETRYABLE_REASONS, PipelineConfig
+from eip8025_p2p.pipeline.journal import Journal, NullJournal
+from eip8025_p2p.pipeline.locks import KeyedLocks, ValidationGate
+from eip8025_p2p.pipeline.pending import (
+    AddResult,
+    PendingProof,
+    PendingProofQueue,
+    authenticate_early_proof,
+)
+from eip8025_p2p.pipeline.transport import NoTransport, Transport
+from eip8025_p2p.pipeline.verdicts import (
+    ACCEPTED,
+    LOCAL,
+    Outcome,
+    PipelineCounters,
+    Verdict,
+    VerdictEvent,
+)
 
 __all__ = ["RESERVED_SHARE", "ProofPipeline"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Protocol
 
-from ..encoding import PreparedMessage
+from eip8025_p2p.encoding import PreparedMessage
 
 __all__ = ["NoTransport", "Transport"]
 
