@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+from typing import Final
 
 from eip8025.bls import CURVE_ORDER, BLSBackend, default_backend
 from eip8025.chain import InMemoryChainView, StaticStateView, ValidatorView
@@ -36,7 +37,14 @@ from eip8025.signing import compute_fork_digest
 from eip8025.ssz.sedes import ProgressiveList
 from eip8025.verification import get_new_payload_request
 
-__all__ = ["DevBlock", "DevnetChain", "DevnetSpec", "interop_privkey"]
+__all__ = [
+    "BUILDER_INDEX_SELF_BUILD",
+    "DevBlock",
+    "DevnetChain",
+    "DevnetSpec",
+    "interop_privkey",
+    "self_built_block",
+]
 
 DEVNET_PREVIOUS_FORK_VERSION = bytes.fromhex("06000001")
 """Fulu version of the minimal config; the devnet starts in Gloas at epoch 0."""
@@ -47,6 +55,56 @@ DEVNET_BLOB_PARAMETERS = (0, 9)
 
 
 _BLOCK_CACHE = 256
+
+
+BUILDER_INDEX_SELF_BUILD: Final = 2**64 - 1
+"""Gloas ``BUILDER_INDEX_SELF_BUILD`` (``UINT64_MAX``): the proposer builds its own payload."""
+
+
+def self_built_block(
+    *,
+    slot: int,
+    proposer_index: int,
+    parent_root: bytes,
+    state_root: bytes,
+    payload: ExecutionPayload,
+    requests: ExecutionRequests,
+    commitments: tuple[bytes, ...],
+) -> tuple[BeaconBlockHeader, ExecutionPayloadEnvelope]:
+    """The header and payload envelope of a self-built block carrying ``payload``.
+
+    The block's body stands in as its bid (the header's ``body_root`` is the bid's root): enough
+    for every check EIP-8025 makes, which reads the payload through the envelope.
+    """
+    bid = ExecutionPayloadBid(
+        parent_block_hash=payload.parent_hash,
+        parent_block_root=parent_root,
+        block_hash=payload.block_hash,
+        prev_randao=payload.prev_randao,
+        fee_recipient=payload.fee_recipient,
+        gas_limit=payload.gas_limit,
+        builder_index=BUILDER_INDEX_SELF_BUILD,
+        slot=slot,
+        value=0,
+        execution_payment=0,
+        blob_kzg_commitments=commitments,
+        execution_requests_root=requests.hash_tree_root(),
+    )
+    header = BeaconBlockHeader(
+        slot=slot,
+        proposer_index=proposer_index,
+        parent_root=parent_root,
+        state_root=state_root,
+        body_root=bid.hash_tree_root(),
+    )
+    envelope = ExecutionPayloadEnvelope(
+        payload=payload,
+        execution_requests=requests,
+        builder_index=BUILDER_INDEX_SELF_BUILD,
+        beacon_block_root=header.hash_tree_root(),
+        parent_beacon_block_root=parent_root,
+    )
+    return header, envelope
 
 
 def interop_privkey(index: int) -> int:
@@ -192,35 +250,16 @@ class DevnetChain:
         requests = ExecutionRequests(
             deposits=(), withdrawals=(), consolidations=(), builder_deposits=(), builder_exits=()
         )
-        bid = ExecutionPayloadBid(
-            parent_block_hash=parent_hash,
-            parent_block_root=parent_root,
-            block_hash=payload.block_hash,
-            prev_randao=payload.prev_randao,
-            fee_recipient=payload.fee_recipient,
-            gas_limit=payload.gas_limit,
-            builder_index=2**64 - 1,
-            slot=slot,
-            value=0,
-            execution_payment=0,
-            blob_kzg_commitments=commitments,
-            execution_requests_root=requests.hash_tree_root(),
-        )
-        header = BeaconBlockHeader(
+        header, envelope = self_built_block(
             slot=slot,
             proposer_index=slot % self.spec.validator_count,
             parent_root=parent_root,
             state_root=self._rand("cl-state", slot),
-            body_root=bid.hash_tree_root(),
-        )
-        root = header.hash_tree_root()
-        envelope = ExecutionPayloadEnvelope(
             payload=payload,
-            execution_requests=requests,
-            builder_index=2**64 - 1,
-            beacon_block_root=root,
-            parent_beacon_block_root=parent_root,
+            requests=requests,
+            commitments=commitments,
         )
+        root = envelope.beacon_block_root
         state = StaticStateView(
             slot=slot,
             fork=self.fork,

@@ -39,13 +39,11 @@ from eip8025.api_json import to_api_json
 from eip8025.chain import StaticStateView
 from eip8025.containers import (
     FAR_FUTURE_EPOCH,
-    BeaconBlockHeader,
     BuilderExitRequest,
     ExecutionPayloadBid,
-    ExecutionPayloadEnvelope,
     SignedExecutionPayloadEnvelope,
 )
-from eip8025_p2p.devchain import DevBlock, DevnetChain
+from eip8025_p2p.devchain import DevBlock, DevnetChain, self_built_block
 
 __all__ = ["BeaconNodeDouble", "fork_child"]
 
@@ -65,39 +63,20 @@ def fork_child(chain: DevnetChain, parent: DevBlock, slot: int, salt: str) -> De
     payload = other.payload_envelope.payload.copy_with(
         parent_hash=parent.payload_envelope.payload.block_hash
     )
-    bid = ExecutionPayloadBid(
-        parent_block_hash=payload.parent_hash,
-        parent_block_root=parent.root,
-        block_hash=payload.block_hash,
-        prev_randao=payload.prev_randao,
-        fee_recipient=payload.fee_recipient,
-        gas_limit=payload.gas_limit,
-        builder_index=2**64 - 1,
-        slot=slot,
-        value=0,
-        execution_payment=0,
-        blob_kzg_commitments=other.state.bid_blob_kzg_commitments,
-        execution_requests_root=requests.hash_tree_root(),
-    )
-    header = BeaconBlockHeader(
+    commitments = other.state.bid_blob_kzg_commitments
+    header, envelope = self_built_block(
         slot=slot,
         proposer_index=slot % chain.spec.validator_count,
         parent_root=parent.root,
         state_root=other.header.state_root,
-        body_root=bid.hash_tree_root(),
-    )
-    root = header.hash_tree_root()
-    envelope = ExecutionPayloadEnvelope(
         payload=payload,
-        execution_requests=requests,
-        builder_index=2**64 - 1,
-        beacon_block_root=root,
-        parent_beacon_block_root=parent.root,
+        requests=requests,
+        commitments=commitments,
     )
     state = dataclasses.replace(
-        chain.block(0).state, slot=slot, bid_blob_kzg_commitments=bid.blob_kzg_commitments
+        chain.block(0).state, slot=slot, bid_blob_kzg_commitments=commitments
     )
-    return DevBlock(slot, root, header, state, envelope)
+    return DevBlock(slot, envelope.beacon_block_root, header, state, envelope)
 
 
 def _hex(value: bytes) -> str:

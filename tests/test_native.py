@@ -595,26 +595,6 @@ def test_verifier_error_with_a_buffer_frees_the_buffer(libs: dict[str, Path]) ->
         assert counts.since(before)["bytes_freed"] == 1, status
 
 
-def test_verifier_new_error_with_a_handle_frees_the_handle(libs: dict[str, Path]) -> None:
-    path = libs["verifier_misbehaving"]
-    counts = Allocations(path)
-    gc.collect()  # handles of earlier tests, still referenced from their tracebacks
-    before = counts.now()
-    with pytest.raises(_native.NativeError) as info:
-        _native.Verifier(1, b"misbehave:new " + VK, path)
-    assert (info.value.status, info.value.library) == ("DECODE_PROGRAM_VK", str(path))
-    assert counts.since(before) == {
-        "handles_allocated": 1,
-        "handles_freed": 1,  # through ere_verifier_free
-        "bytes_allocated": 0,
-        "bytes_freed": 0,
-    }
-    verifier = _native.Verifier(2, VK, path)
-    del verifier
-    gc.collect()
-    assert counts.since(before)["handles_freed"] == counts.since(before)["handles_allocated"] == 2
-
-
 def test_prover_error_with_buffers_frees_both(libs: dict[str, Path]) -> None:
     path = libs["prover_misbehaving"]
     prover = _native.Prover(1, VK, path)
@@ -648,22 +628,29 @@ def test_prover_null_buffer_with_a_length_still_frees_the_other(libs: dict[str, 
     assert counts.since(before)["bytes_allocated"] == counts.since(before)["bytes_freed"] == 1
 
 
-def test_prover_new_error_with_a_handle_frees_the_handle(libs: dict[str, Path]) -> None:
-    path = libs["prover_misbehaving"]
+@pytest.mark.parametrize(
+    ("library", "native_type"),
+    [("verifier_misbehaving", _native.Verifier), ("prover_misbehaving", _native.Prover)],
+    ids=["verifier", "prover"],
+)
+def test_new_error_with_a_handle_frees_the_handle(
+    libs: dict[str, Path], library: str, native_type: Callable[..., object]
+) -> None:
+    path = libs[library]
     counts = Allocations(path)
     gc.collect()  # handles of earlier tests, still referenced from their tracebacks
     before = counts.now()
     with pytest.raises(_native.NativeError) as info:
-        _native.Prover(1, b"misbehave:new " + VK, path)
+        native_type(1, b"misbehave:new " + VK, path)
     assert (info.value.status, info.value.library) == ("DECODE_PROGRAM_VK", str(path))
     assert counts.since(before) == {
         "handles_allocated": 1,
-        "handles_freed": 1,  # through eip8025_prover_free
+        "handles_freed": 1,  # through the library's ..._free
         "bytes_allocated": 0,
         "bytes_freed": 0,
     }
-    prover = _native.Prover(2, VK, path)
-    del prover
+    handle = native_type(2, VK, path)
+    del handle
     gc.collect()
     assert counts.since(before)["handles_freed"] == counts.since(before)["handles_allocated"] == 2
 
