@@ -1,18 +1,16 @@
-"""Large messages go to mesh peers a few at a time (``large_sends`` patch).
+"""Large messages: serialized once, each send checked just before it (``large_sends`` patch).
 
 py-libp2p's ``GossipSub.publish`` hands a message to every chosen peer's queue at once, and
 ``send_rpc`` copies, splits, sizes and (in the writer task) serializes the RPC once per peer
-(~11 ms of Python per 4 MiB copy, measured). All copies then share the sender's CPU and socket,
-so every receiver completes at about the same time, and IDONTWANT (gossipsub v1.2, sent by a
-receiver on receipt) arrives only after the forwarders have queued their copies: in a 10-node full
-mesh each node received 1.7 copies of each 4 MiB proof and 4.4 of each 300 KiB one.
+(~11 ms of Python per 4 MiB copy, measured), and IDONTWANT (gossipsub v1.2, sent by a receiver
+on receipt) arrives after the forwarders queued their copies.
 
-:class:`StaggeredSender` serializes the RPC once and sends it to at most ``parallel`` peers at a
-time, in random order, waiting for each write to finish. Before each send it checks again
-whether the peer still wants the message: a peer that sent IDONTWANT for it, or delivered a copy
-to us, meanwhile is skipped. So the first receivers get the message at full speed, announce it,
-and later sends (ours and the other forwarders') skip them. Only the order and timing of sends
-change; the wire format is gossipsub's (the peers are the same mesh / fanout / direct peers).
+:class:`StaggeredSender` serializes the RPC once for all peers and, right before each send,
+checks again whether the peer still wants the message: a peer that sent IDONTWANT for it, or
+delivered a copy to us, meanwhile is skipped. It sends to at most ``parallel`` peers at a time
+(``GossipParams.large_send_parallel``, default 16: all of a mesh at once; sending a few at a time
+was measured to make copies and latency worse on a CPU-bound machine, see README "Gossip speed").
+Only the order and timing of sends change; the wire format is gossipsub's.
 """
 
 from __future__ import annotations
