@@ -47,6 +47,7 @@ from eip8025_p2p.libp2p_patches import (
     GOSSIP_PROTOCOLS,
     MAX_GOSSIP_RPC_SIZE,
     PATCHES,
+    WRITE_SIZE,
     BoundedRpcBuffer,
     Eth2GossipSub,
     Eth2MessageCache,
@@ -789,6 +790,28 @@ async def test_large_sends(patched: bool) -> None:
     pubsub.seen_messages.stop()
 
 
+@pytest.mark.parametrize("patched", BOTH)
+async def test_large_sends_written_in_noise_sized_pieces(patched: bool) -> None:
+    pubsub = new_pubsub(patched)
+    router = router_of(pubsub)
+    msg = bulky(1, 256 * 1024)
+    async with background_trio_service(pubsub), background_trio_service(router):
+        add_mesh_peers(pubsub, (1,), mesh=(1,))
+        await router.publish(peer(3), msg)
+        await trio.testing.wait_all_tasks_blocked()
+        rpc = await pubsub.peer_queues[peer(1)].pop()
+        assert rpc is not None
+        stream = OutboundStream(peer(1))
+        assert await pubsub.write_msg(stream, rpc)  # type: ignore[arg-type]  # (duck-typed)
+    # each write becomes one yamux frame that fits one Noise message (stock: one 256 KiB write)
+    assert len(stream.written) > 1
+    assert max(len(piece) for piece in stream.written) <= WRITE_SIZE
+    sent = rpc_pb2.RPC()
+    sent.ParseFromString(b"".join(stream.written)[len(encode_uvarint(rpc.ByteSize())) :])
+    assert list(sent.publish) == [msg]
+    pubsub.seen_messages.stop()
+
+
 async def test_large_sends_forward_held_until_peers_could_announce(
     mock_clock: trio.testing.MockClock,
 ) -> None:
@@ -867,7 +890,11 @@ async def test_flood_publish(patched: bool) -> None:
 
 # -- bookkeeping -----------------------------------------------------------------------------
 
-HOSTILE_PATCH_TESTS = ("tests.test_hostile_connections", "tests.test_hostile_gossip")
+HOSTILE_PATCH_TESTS = (
+    "tests.test_hostile_connections",
+    "tests.test_hostile_gossip",
+    "tests.test_transport_patches",
+)
 """Modules with the patch tests that need real hosts (``inbound_slots``, ``graylist_ban``, ...)."""
 
 

@@ -35,6 +35,8 @@ from libp2p.rcmgr import Direction
 from libp2p.transport.tcp.tcp import TCP, TCPListener
 from multiaddr import Multiaddr
 
+from eip8025_p2p.libp2p_patches.yamux_credit import batch_yamux_credit
+
 __all__ = ["InboundSlotTCP", "SlotCounters", "new_eth2_host"]
 
 logger = logging.getLogger(__name__)
@@ -170,10 +172,12 @@ class _SlotNotifee(INotifee):
 def new_eth2_host(**new_host_kwargs: Any) -> IHost:
     """``libp2p.new_host(**new_host_kwargs)`` over :class:`InboundSlotTCP` (``inbound_slots``).
 
-    The host listens and dials over TCP only (``transports`` must not be given).
+    The host listens and dials over TCP only (``transports`` must not be given). Its yamux
+    connections return window credit in batches (``yamux_credit``, process-wide).
     """
     if "transports" in new_host_kwargs:
         raise TypeError("new_eth2_host chooses the transport itself")
+    batch_yamux_credit()
     transport = InboundSlotTCP()
     host = new_host(transports=[transport], **new_host_kwargs)
     transport.attach(host.get_network())

@@ -11,6 +11,10 @@ delivered a copy to us, meanwhile is skipped. It sends to at most ``parallel`` p
 (``GossipParams.large_send_parallel``, default 16: all of a mesh at once; sending a few at a time
 was measured to make copies and latency worse on a CPU-bound machine, see README "Gossip speed").
 Only the order and timing of sends change; the wire format is gossipsub's.
+
+The frame is written in slices of :data:`WRITE_SIZE` (:func:`write_slices`), so each muxer frame
+fits one Noise message: py-libp2p's yamux frames of 65,536 bytes are each split into two Noise
+messages (65,519 + 17 bytes: two AEAD calls, two socket writes and two reads on the other side).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Final
 
 import trio
 from libp2p.peer.id import ID
@@ -26,9 +31,22 @@ from libp2p.pubsub.pb import rpc_pb2
 from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.utils import encode_varint_prefixed
 
-__all__ = ["LargeSendCounters", "StaggeredSender"]
+__all__ = ["WRITE_SIZE", "LargeSendCounters", "StaggeredSender", "write_slices"]
 
 logger = logging.getLogger(__name__)
+
+NOISE_MAX_PLAINTEXT: Final = 65535 - 16
+"""The largest Noise transport payload: a 65,535-byte message less its 16-byte Poly1305 tag."""
+WRITE_SIZE: Final = NOISE_MAX_PLAINTEXT - 12
+"""Bytes per stream write of a large frame: a yamux frame (12-byte header; mplex headers are
+shorter) carrying them fits one Noise message (65,507)."""
+
+
+def write_slices(frame: bytes, size: int = WRITE_SIZE) -> Iterator[memoryview]:
+    """``frame`` in consecutive slices of at most ``size`` bytes (views, not copies)."""
+    view = memoryview(frame)
+    for start in range(0, len(view), size):
+        yield view[start : start + size]
 
 
 @dataclasses.dataclass

@@ -49,6 +49,7 @@ PATCHES: Final = (
     "inbound_slots",
     "large_sends",
     "flood_publish",
+    "yamux_credit",
 )
 """The patch names of the module docstring's table (one test each)."""
 

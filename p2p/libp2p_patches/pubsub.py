@@ -16,6 +16,7 @@ from libp2p.peer.id import ID
 from libp2p.pubsub.pb import rpc_pb2
 
 from eip8025_p2p.libp2p_patches.defences import DefendedPubsub, PubsubCounters
+from eip8025_p2p.libp2p_patches.fanout import write_slices
 from eip8025_p2p.libp2p_patches.params import GossipParams
 from eip8025_p2p.libp2p_patches.queues import BoundedRpcBuffer, PeerQueues
 from eip8025_p2p.libp2p_patches.router import Eth2GossipSub, Eth2MessageId
@@ -317,7 +318,8 @@ class Eth2Pubsub(DefendedPubsub):
         if frame is None:
             return await super().write_msg(stream, rpc_msg)
         try:
-            await stream.write(frame)
+            for piece in write_slices(frame):
+                await stream.write(piece)  # type: ignore[arg-type]  # bytes-like suffices
             return True
         except (StreamClosed, StreamReset):
             logger.debug("failed to write a large message to %s: stream closed or reset", peer_id)

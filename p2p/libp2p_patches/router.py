@@ -83,6 +83,13 @@ class Eth2MessageId:
             _, (_, _, evicted) = self._memo.popitem(last=False)
             self._bytes -= evicted
 
+    def data_size(self, msg: rpc_pb2.Message) -> int:
+        """``len(msg.data)``, from the memo when ``msg`` is remembered (no 4 MiB copy)."""
+        hit = self._memo.get(id(msg))
+        if hit is not None and hit[0] is msg:
+            return hit[2]
+        return len(msg.data)
+
     @property
     def memo_bytes(self) -> int:
         """Data bytes of the remembered messages."""
@@ -170,9 +177,14 @@ class Eth2GossipSub(GossipSub):
 
     # -- IDONTWANT (``idontwant`` patch) -----------------------------------------------------
 
+    def data_size(self, msg: rpc_pb2.Message) -> int:
+        """The size of ``msg.data``, without copying it when our Pubsub remembers the message."""
+        ids = getattr(self.pubsub, "message_ids", None)
+        return ids.data_size(msg) if isinstance(ids, Eth2MessageId) else len(msg.data)
+
     async def announce_idontwant(self, msg_id: bytes, msg: rpc_pb2.Message, sender: ID) -> None:
         """On receipt, before validation: ask mesh peers not to send us this large message."""
-        if len(msg.data) < IDONTWANT_MIN_SIZE:
+        if self.data_size(msg) < IDONTWANT_MIN_SIZE:
             return
         peers: set[ID] = set()
         for topic in msg.topicIDs:
@@ -246,7 +258,7 @@ class Eth2GossipSub(GossipSub):
         pubsub = self.pubsub
         manager = getattr(self, "_manager", None)
         running = manager is not None and bool(manager.is_running)
-        if len(pubsub_msg.data) < self.large_message_size or pubsub is None or not running:
+        if self.data_size(pubsub_msg) < self.large_message_size or pubsub is None or not running:
             await super().publish(msg_forwarder, pubsub_msg)
             return
         self.mcache.put(pubsub_msg)
