@@ -189,8 +189,9 @@ Patch table: default -> effect -> what we changed.
     default: a yamux stream sends a WINDOW_UPDATE after every read that consumed bytes ("release
     on read"), even a 1-byte read of a length prefix.
     effect: ~one window-update frame per 64 KiB received, each a Noise message and a socket
-    write for the receiver and a frame to read for the sender (25-33 ms of CPU per 4 MiB over a
-    bare stream, both ends, against 18-20 ms with credit in batches).
+    write for the receiver and a frame to read for the sender (``bench/bench_stream.py``: 31.3 ms
+    of CPU per 4 MiB over a bare stream, both ends, against 20.2 ms with credit in batches and
+    15.9 ms with Noise-sized writes as well).
     change: :func:`new_eth2_host` sets py-libp2p's tuning variable ``PY_YAMUX_RELEASE_ON_READ``
     to ``0`` unless the operator set it (:func:`batch_yamux_credit`): credit goes back when
     py-libp2p's go-yamux-style hysteresis asks for it (about every second read in our test).

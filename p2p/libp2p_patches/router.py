@@ -273,7 +273,9 @@ class Eth2GossipSub(GossipSub):
             if p in pubsub.peers and (scorer is None or scorer.allow_publish(p, topics))
         ]
         await self._notify_observers(topics, msg_id)
-        rpc = rpc_pb2.RPC(publish=[pubsub_msg])
+        rpc = rpc_pb2.RPC()
+        # upb: RPC(publish=[msg]) of a received message takes ~5 ms per 4 MiB, CopyFrom ~0.2 ms
+        rpc.publish.add().CopyFrom(pubsub_msg)
         rpc.senderRecord = env_to_send_in_RPC(pubsub.host)[0]
         now = time.time()
         for topic in topics:
