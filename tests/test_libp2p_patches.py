@@ -383,6 +383,15 @@ def test_message_id_memo_is_bounded_by_bytes() -> None:
     assert msg_id.computed == 6
 
 
+def test_message_id_memo_knows_sizes() -> None:
+    msg_id = Eth2MessageId()
+    remembered, other = bulky(1, 1000), bulky(2, 700)
+    msg_id.remember(remembered, eth2_id(remembered), 999)  # a size only the memo can know
+    assert msg_id.data_size(remembered) == 999  # from the memo, msg.data not read
+    assert msg_id.data_size(other) == len(other.data) == 700
+    assert msg_id.data_size(bulky(1, 1000)) == 1000  # an equal message, another object
+
+
 @pytest.mark.parametrize("patched", BOTH)
 async def test_message_id_not_on_the_loop_and_not_before_admission(patched: bool) -> None:
     """An eth2 message's id comes from the validator's ``prepare`` (off the loop, admitted only).

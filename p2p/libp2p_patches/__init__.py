@@ -204,7 +204,8 @@ today; we switch it off so an upstream fix cannot start grafting past ``D_high``
 
 Known limits we leave alone: ``PeerScorer`` has one parameter set for all topics and no
 mesh-delivery (P3) terms; opportunistic grafting runs every heartbeat; every RPC carries and
-verifies a signed peer record (~14 % of receive + send CPU in the shared measurements).
+verifies a signed peer record (40 us to verify, 50 us to attach ours, per RPC: ~1.5 ms of a node's
+~88 ms per 4 MiB message in the 10-node benchmark, README "Gossip speed").
 """
 
 from __future__ import annotations
