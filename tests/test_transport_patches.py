@@ -1,8 +1,10 @@
-"""Patches to how bytes cross a connection (``yamux_credit``, ``large_sends`` write sizes).
+"""Patches to how bytes cross a connection (``yamux_credit``; ``large_sends``: write sizes,
+serialization once, sizes handed to the queues).
 
-Real hosts on 127.0.0.1: the patched run builds them as the node does (``create_host``, whose
-``new_eth2_host`` batches yamux credit), the unpatched run with py-libp2p's ``new_host`` and the
-environment variable unset, and is expected to fail by an assertion.
+The yamux test uses real hosts on 127.0.0.1: the patched run builds them as the node does
+(``create_host``, whose ``new_eth2_host`` batches yamux credit), the unpatched run with
+py-libp2p's ``new_host`` and the environment variable unset, and is expected to fail by an
+assertion.
 """
 
 from __future__ import annotations
@@ -16,15 +18,24 @@ from collections.abc import Awaitable, Callable
 import multiaddr
 import pytest
 import trio
+import trio.testing
 from libp2p import new_host
 from libp2p.abc import IHost, IMuxedConn, INetStream
 from libp2p.custom_types import TProtocol
+from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
+from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.security.noise.io import MAX_PLAINTEXT_LENGTH
 from libp2p.stream_muxer.yamux.yamux import HEADER_SIZE, TYPE_WINDOW_UPDATE, YAMUX_HEADER_FORMAT
 
 from eip8025_p2p.host import create_host
-from eip8025_p2p.libp2p_patches import WRITE_SIZE, write_slices
+from eip8025_p2p.libp2p_patches import (
+    WRITE_SIZE,
+    BoundedRpcBuffer,
+    PeerQueues,
+    StaggeredSender,
+    write_slices,
+)
 from eip8025_p2p.libp2p_patches.yamux_credit import YAMUX_RELEASE_ON_READ, batch_yamux_credit
 from tests.gossip_support import patched_and_stock
 
@@ -117,3 +128,61 @@ def test_large_sends_write_slices_fit_one_noise_message() -> None:
     assert WRITE_SIZE + HEADER_SIZE == MAX_PLAINTEXT_LENGTH  # one yamux frame, one Noise message
     assert list(write_slices(b"")) == []
 
+
+
+class CountingRpc:
+    """An RPC stand-in that counts serializations and refuses ``ByteSize`` (a test double)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.serialized = 0
+
+    def SerializeToString(self) -> bytes:
+        self.serialized += 1
+        return self.body
+
+    def ByteSize(self) -> int:
+        raise AssertionError("the size was known: ByteSize encodes the whole RPC under upb")
+
+
+def peer_id(index: int) -> ID:
+    return ID(hashlib.sha256(index.to_bytes(4, "little")).digest())
+
+
+async def test_large_sends_serialize_once_and_only_when_sent() -> None:
+    queues = {peer_id(i): RpcQueue() for i in range(3)}
+    wanted = {peer_id(0), peer_id(1)}
+    sender = StaggeredSender(
+        queues.get, lambda peer, msg_id: peer in wanted, parallel=16, timeout=1.0
+    )
+    nobody = CountingRpc(b"x" * 1000)
+    wanted_before, wanted = wanted, set()
+    await sender.send(b"id-1", nobody, queues)  # type: ignore[arg-type]  # (duck-typed)
+    assert nobody.serialized == 0  # every peer had announced it: nothing serialized
+    wanted = wanted_before
+    rpc = CountingRpc(b"y" * 1000)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(sender.send, b"id-2", rpc, list(queues))
+        await trio.testing.wait_all_tasks_blocked()
+        assert sender.size_of(rpc) == 1000  # type: ignore[arg-type]
+        for peer in wanted:
+            assert sender.frame_for(peer, rpc) is not None  # type: ignore[arg-type]
+            sender.written(peer, rpc)  # type: ignore[arg-type]
+    assert rpc.serialized == 1  # once for both peers
+    assert sender.counters.sent == 2
+    assert sender.size_of(rpc) is None  # type: ignore[arg-type]  # done: forgotten
+
+
+def test_large_sends_queue_takes_a_known_size() -> None:
+    rpc = CountingRpc(b"z" * 10)
+    buffer = BoundedRpcBuffer(max_rpcs=4, max_bytes=100, size_of=lambda r: 60)
+    assert buffer.push(rpc)  # type: ignore[arg-type]  # ByteSize would raise
+    assert buffer.data_bytes == 60
+    assert not buffer.push(rpc)  # 60 + 60 known bytes exceed the 100-byte bound
+    assert buffer.dropped == 1
+    queues = PeerQueues(1 << 20, 4, 100, size_of=lambda r: 7)
+    queues[peer_id(9)] = RpcQueue()
+    inner = PeerQueues.buffer(queues[peer_id(9)])
+    assert inner is not None
+    assert inner.push(rpc)  # type: ignore[arg-type]
+    assert inner.data_bytes == 7

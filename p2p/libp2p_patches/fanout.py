@@ -12,9 +12,12 @@ delivered a copy to us, meanwhile is skipped. It sends to at most ``parallel`` p
 was measured to make copies and latency worse on a CPU-bound machine, see README "Gossip speed").
 Only the order and timing of sends change; the wire format is gossipsub's.
 
-The frame is written in slices of :data:`WRITE_SIZE` (:func:`write_slices`), so each muxer frame
-fits one Noise message: py-libp2p's yamux frames of 65,536 bytes are each split into two Noise
-messages (65,519 + 17 bytes: two AEAD calls, two socket writes and two reads on the other side).
+The RPC is serialized once, at the first send (a forward whose peers all announced the message
+meanwhile serializes nothing), and its size is handed to the peer queues (:meth:`size_of`: upb's
+``ByteSize`` encodes the whole message to count it). The frame is written in slices of
+:data:`WRITE_SIZE` (:func:`write_slices`), so each muxer frame fits one Noise message: py-libp2p's
+yamux frames of 65,536 bytes are each split into two Noise messages (65,519 + 17 bytes: two AEAD
+calls, two socket writes and two reads on the other side).
 """
 
 from __future__ import annotations
@@ -67,8 +70,19 @@ class LargeSendCounters:
 @dataclasses.dataclass(eq=False)
 class _Send:
     rpc: rpc_pb2.RPC
-    frame: bytes
     written: dict[ID, trio.Event] = dataclasses.field(default_factory=dict)
+    frame: bytes = b""
+    """The RPC as written (varint prefix + protobuf), serialized at the first actual send."""
+    body_size: int = 0
+    """The protobuf's size (``ByteSize``) without the prefix."""
+
+    def encode(self) -> bytes:
+        """Serialize once; every later call returns the same frame."""
+        if not self.frame:
+            body = self.rpc.SerializeToString()
+            self.body_size = len(body)
+            self.frame = bytes(encode_varint_prefixed(body))
+        return self.frame
 
 
 class StaggeredSender:
@@ -96,11 +110,6 @@ class StaggeredSender:
         self.counters = LargeSendCounters()
         self._sends: dict[int, _Send] = {}
 
-    @staticmethod
-    def encode(rpc: rpc_pb2.RPC) -> bytes:
-        """The RPC as written on the stream (varint length prefix, then the protobuf)."""
-        return bytes(encode_varint_prefixed(rpc.SerializeToString()))
-
     async def send(
         self, msg_id: bytes, rpc: rpc_pb2.RPC, peers: Iterable[ID], not_before: float = 0.0
     ) -> None:
@@ -110,7 +119,7 @@ class StaggeredSender:
         """
         order = list(peers)
         random.shuffle(order)
-        send = _Send(rpc, self.encode(rpc))
+        send = _Send(rpc)  # serialized only if some peer still wants it
         self._sends[id(rpc)] = send
         self.counters.messages += 1
         limiter = trio.Semaphore(self.parallel)
@@ -132,7 +141,7 @@ class StaggeredSender:
     async def _send_one(self, send: _Send, peer_id: ID, limiter: trio.Semaphore) -> None:
         try:
             queue = self._queue_of(peer_id)
-            if queue is None or len(send.frame) > queue.max_message_size + 16:
+            if queue is None or len(send.encode()) > queue.max_message_size + 16:
                 self.counters.dropped += 1
                 return
             written = send.written[peer_id] = trio.Event()
@@ -162,6 +171,13 @@ class StaggeredSender:
         if send is None or send.rpc is not rpc or peer_id not in send.written:
             return None
         return send.frame
+
+    def size_of(self, rpc: rpc_pb2.RPC) -> int | None:
+        """``rpc.ByteSize()`` of one of ours already serialized (upb computes it by encoding)."""
+        send = self._sends.get(id(rpc))
+        if send is None or send.rpc is not rpc or not send.frame:
+            return None
+        return send.body_size
 
     def written(self, peer_id: ID, rpc: rpc_pb2.RPC) -> None:
         """The writer task is done with ``rpc`` for ``peer_id`` (written, or the stream failed)."""

@@ -147,7 +147,10 @@ class Eth2Pubsub(DefendedPubsub):
         self.params = params
         self.gossipsub = router
         self.peer_queues = PeerQueues(
-            params.max_rpc_size, params.outbound_queue_rpcs, params.outbound_queue_bytes
+            params.max_rpc_size,
+            params.outbound_queue_rpcs,
+            params.outbound_queue_bytes,
+            size_of=router.sender.size_of,  # ``large_sends``: sizes of frames serialized once
         )
         self.counters = PubsubCounters()
         self.message_ids = msg_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 
 import trio
 from libp2p.peer.id import ID
@@ -20,9 +21,16 @@ class BoundedRpcBuffer(PriorityQueue):
     wait until the sending task has drained enough (``outbound_queue`` patch).
     """
 
-    def __init__(self, max_rpcs: int, max_bytes: int) -> None:
+    def __init__(
+        self,
+        max_rpcs: int,
+        max_bytes: int,
+        size_of: Callable[[rpc_pb2.RPC], int | None] = lambda rpc: None,
+    ) -> None:
         super().__init__(max_rpcs)
         self.max_bytes = max_bytes
+        self.size_of = size_of
+        """A known ``ByteSize`` of an RPC (None: unknown); upb's ``ByteSize`` encodes the RPC."""
         self.data_bytes = 0
         self.dropped = 0
         self._sizes: collections.deque[int] = collections.deque()
@@ -42,7 +50,8 @@ class BoundedRpcBuffer(PriorityQueue):
                 return False
             self._priority.append(rpc)
             return True
-        size = rpc.ByteSize()
+        known = self.size_of(rpc)
+        size = rpc.ByteSize() if known is None else known
         if not self.has_room(size):
             self.dropped += 1
             return False
@@ -79,16 +88,23 @@ class PeerQueues(dict[ID, RpcQueue]):
     use (``rpc_size`` and ``outbound_queue`` patches).
     """
 
-    def __init__(self, max_message_size: int, max_rpcs: int, max_bytes: int) -> None:
+    def __init__(
+        self,
+        max_message_size: int,
+        max_rpcs: int,
+        max_bytes: int,
+        size_of: Callable[[rpc_pb2.RPC], int | None] = lambda rpc: None,
+    ) -> None:
         super().__init__()
         self.max_message_size = max_message_size
         self.max_rpcs = max_rpcs
         self.max_bytes = max_bytes
+        self.size_of = size_of
 
     def __setitem__(self, peer_id: ID, queue: RpcQueue) -> None:
         queue.max_message_size = self.max_message_size
         if len(queue) == 0 and not isinstance(queue._queue, BoundedRpcBuffer):
-            queue._queue = BoundedRpcBuffer(self.max_rpcs, self.max_bytes)
+            queue._queue = BoundedRpcBuffer(self.max_rpcs, self.max_bytes, self.size_of)
         super().__setitem__(peer_id, queue)
 
     @staticmethod
