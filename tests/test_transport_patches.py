@@ -21,14 +21,18 @@ import trio
 import trio.testing
 from libp2p import new_host
 from libp2p.abc import IHost, IMuxedConn, INetStream
+from libp2p.crypto.x25519 import create_new_key_pair as create_x25519_key_pair
 from libp2p.custom_types import TProtocol
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.security.noise.io import MAX_PLAINTEXT_LENGTH
+from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
+from libp2p.security.noise.transport import Transport as NoiseTransport
+from libp2p.stream_muxer.mplex.mplex import MPLEX_PROTOCOL_ID, Mplex
 from libp2p.stream_muxer.yamux.yamux import HEADER_SIZE, TYPE_WINDOW_UPDATE, YAMUX_HEADER_FORMAT
 
-from eip8025_p2p.host import create_host
+from eip8025_p2p.host import create_host, secp256k1_key_pair
 from eip8025_p2p.libp2p_patches import (
     WRITE_SIZE,
     BoundedRpcBuffer,
@@ -128,6 +132,43 @@ def test_large_sends_write_slices_fit_one_noise_message() -> None:
     assert WRITE_SIZE + HEADER_SIZE == MAX_PLAINTEXT_LENGTH  # one yamux frame, one Noise message
     assert list(write_slices(b"")) == []
 
+
+
+async def test_large_sends_pieces_cross_mplex_intact() -> None:
+    # Lodestar 1.5.1 speaks mplex only: the Noise-sized pieces (memoryviews) must arrive intact
+    key_pair = secp256k1_key_pair(hashlib.sha256(b"mplex-only").digest())
+    mplex_only = new_host(
+        key_pair=key_pair,
+        sec_opt={
+            NOISE_PROTOCOL_ID: NoiseTransport(
+                key_pair, noise_privkey=create_x25519_key_pair().private_key
+            )
+        },
+        muxer_opt={MPLEX_PROTOCOL_ID: Mplex},
+        listen_addrs=[LOOPBACK],
+    )
+    ours = create_host(hashlib.sha256(b"ours").digest(), LOOPBACK)
+    frame = hashlib.sha256(b"frame").digest() * (300_000 // 32)
+    received = bytearray()
+    done = trio.Event()
+
+    async def handler(stream: INetStream) -> None:
+        while len(received) < len(frame):
+            received.extend(await stream.read(len(frame) - len(received)))
+        done.set()
+
+    mplex_only.set_stream_handler(PROTOCOL, handler)
+    with trio.fail_after(DEADLINE):
+        async with ours.run([LOOPBACK]), mplex_only.run([LOOPBACK]):
+            await ours.connect(info_from_p2p_addr(mplex_only.get_addrs()[0]))
+            stream = await ours.new_stream(mplex_only.get_id(), [PROTOCOL])
+            assert isinstance(stream.muxed_conn, Mplex)
+            for piece in write_slices(frame):
+                await stream.write(piece)  # type: ignore[arg-type]  # bytes-like suffices
+            await done.wait()
+            await ours.close()
+            await mplex_only.close()
+    assert bytes(received) == frame
 
 
 class CountingRpc:
