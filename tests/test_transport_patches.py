@@ -9,11 +9,12 @@ assertion.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import struct
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import multiaddr
 import pytest
@@ -66,6 +67,22 @@ def count_window_updates(muxed: IMuxedConn) -> list[int]:
     return increments
 
 
+@contextlib.asynccontextmanager
+async def stream_between(sender: IHost, receiver: IHost) -> AsyncIterator[INetStream]:
+    """Both hosts running on 127.0.0.1 and a ``PROTOCOL`` stream from ``sender``; closed after."""
+    async with sender.run([LOOPBACK]), receiver.run([LOOPBACK]):
+        await sender.connect(info_from_p2p_addr(receiver.get_addrs()[0]))
+        yield await sender.new_stream(receiver.get_id(), [PROTOCOL])
+        await sender.close()
+        await receiver.close()
+
+
+async def write_in_pieces(stream: INetStream, data: bytes) -> None:
+    """Write ``data`` as ``large_sends`` does: Noise-sized pieces."""
+    for piece in write_slices(data):
+        await stream.write(piece)  # type: ignore[arg-type]  # bytes-like suffices
+
+
 async def read_in_pieces(stream: INetStream, size: int) -> int:
     """Read ``size`` bytes: 3 single bytes (a varint prefix), then pieces of at most 16 KiB.
 
@@ -99,18 +116,11 @@ async def test_yamux_credit_batched(
 
     receiver.set_stream_handler(PROTOCOL, handler)
     with trio.fail_after(DEADLINE):
-        async with sender.run([LOOPBACK]), receiver.run([LOOPBACK]):
-            await sender.connect(info_from_p2p_addr(receiver.get_addrs()[0]))
-            stream = await sender.new_stream(receiver.get_id(), [PROTOCOL])
+        async with stream_between(sender, receiver) as stream:
             (conn,) = receiver.get_network().get_connections(sender.get_id())
             updates = count_window_updates(conn.muxed_conn)
-            for piece in write_slices(bytes(MESSAGE)):
-                await stream.write(piece)  # type: ignore[arg-type]  # bytes-like suffices
+            await write_in_pieces(stream, bytes(MESSAGE))
             await received.wait()
-            await sender.close()
-            await receiver.close()
-    # 1 MiB through a 256 KiB window: credit in half windows is a handful of updates (stock:
-    # one per read, ~20 here, the first three for a single byte each)
     # stock: one WINDOW_UPDATE per read (68 for 67 reads); batched: about one per two reads
     assert len(updates) <= 0.6 * reads[0] + 4, (reads, updates)
 
@@ -159,15 +169,10 @@ async def test_large_sends_pieces_cross_mplex_intact() -> None:
 
     mplex_only.set_stream_handler(PROTOCOL, handler)
     with trio.fail_after(DEADLINE):
-        async with ours.run([LOOPBACK]), mplex_only.run([LOOPBACK]):
-            await ours.connect(info_from_p2p_addr(mplex_only.get_addrs()[0]))
-            stream = await ours.new_stream(mplex_only.get_id(), [PROTOCOL])
+        async with stream_between(ours, mplex_only) as stream:
             assert isinstance(stream.muxed_conn, Mplex)
-            for piece in write_slices(frame):
-                await stream.write(piece)  # type: ignore[arg-type]  # bytes-like suffices
+            await write_in_pieces(stream, frame)
             await done.wait()
-            await ours.close()
-            await mplex_only.close()
     assert bytes(received) == frame
 
 
@@ -192,15 +197,14 @@ def peer_id(index: int) -> ID:
 
 async def test_large_sends_serialize_once_and_only_when_sent() -> None:
     queues = {peer_id(i): RpcQueue() for i in range(3)}
-    wanted = {peer_id(0), peer_id(1)}
+    wanted: set[ID] = set()  # every peer announced the first message
     sender = StaggeredSender(
         queues.get, lambda peer, msg_id: peer in wanted, parallel=16, timeout=1.0
     )
     nobody = CountingRpc(b"x" * 1000)
-    wanted_before, wanted = wanted, set()
     await sender.send(b"id-1", nobody, queues)  # type: ignore[arg-type]  # (duck-typed)
-    assert nobody.serialized == 0  # every peer had announced it: nothing serialized
-    wanted = wanted_before
+    assert nobody.serialized == 0  # nothing serialized
+    wanted.update({peer_id(0), peer_id(1)})
     rpc = CountingRpc(b"y" * 1000)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(sender.send, b"id-2", rpc, list(queues))

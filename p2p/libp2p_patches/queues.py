@@ -10,7 +10,12 @@ from libp2p.peer.id import ID
 from libp2p.pubsub.pb import rpc_pb2
 from libp2p.pubsub.rpc_queue import PriorityQueue, RpcQueue
 
-__all__ = ["BoundedRpcBuffer", "PeerQueues"]
+__all__ = ["BoundedRpcBuffer", "PeerQueues", "unknown_size"]
+
+
+def unknown_size(rpc: rpc_pb2.RPC) -> int | None:
+    """The default ``size_of``: no RPC's size is known in advance."""
+    return None
 
 
 class BoundedRpcBuffer(PriorityQueue):
@@ -25,7 +30,7 @@ class BoundedRpcBuffer(PriorityQueue):
         self,
         max_rpcs: int,
         max_bytes: int,
-        size_of: Callable[[rpc_pb2.RPC], int | None] = lambda rpc: None,
+        size_of: Callable[[rpc_pb2.RPC], int | None] = unknown_size,
     ) -> None:
         super().__init__(max_rpcs)
         self.max_bytes = max_bytes
@@ -93,7 +98,7 @@ class PeerQueues(dict[ID, RpcQueue]):
         max_message_size: int,
         max_rpcs: int,
         max_bytes: int,
-        size_of: Callable[[rpc_pb2.RPC], int | None] = lambda rpc: None,
+        size_of: Callable[[rpc_pb2.RPC], int | None] = unknown_size,
     ) -> None:
         super().__init__()
         self.max_message_size = max_message_size
